@@ -1,0 +1,11 @@
+namespace Mirrorstage.Events.Messaging;
+
+/// <summary>Queue message: a session needs a worker to warm it. The event store stays the source of truth;
+/// the message only distributes work (its id is the session id, for duplicate detection).</summary>
+public sealed record WarmSession(string SessionId, DateTimeOffset RequestedAt, int Attempt = 1);
+
+/// <summary>Sends warm requests to whatever queue the deployment uses.</summary>
+public interface IWarmQueue
+{
+    Task SendAsync(WarmSession message, CancellationToken ct);
+}

@@ -1,0 +1,56 @@
+namespace Mirrorstage.Events.Sessions;
+
+public enum SessionStatus { Warming, Active, Ended, Failed }
+
+/// <summary>The write model of one session: just what decisions need, rebuilt from its stream.</summary>
+public sealed record Session(
+    string Id,
+    SessionStatus Status,
+    string TokenHash,
+    string? Wallet,
+    int DurationMinutes,
+    DateTimeOffset CreatedAt,
+    string? ClaimedBy = null,
+    DateTimeOffset? ClaimedAt = null,
+    DateTimeOffset? StartedAt = null,
+    DateTimeOffset? ExpiresAt = null,
+    DateTimeOffset? InterruptedAt = null,
+    DateTimeOffset? EndedAt = null,
+    int ShareCount = 0)
+{
+    public bool IsOpen => Status is SessionStatus.Warming or SessionStatus.Active;
+
+    public static Session Create(SessionCreated e) =>
+        new(e.SessionId, SessionStatus.Warming, e.TokenHash, e.Wallet, e.DurationMinutes, e.CreatedAt);
+
+    public static Session When(Session state, object @event) => @event switch
+    {
+        SessionClaimed e => state with { ClaimedBy = e.WorkerId, ClaimedAt = e.ClaimedAt },
+        SessionActivated e => state with { Status = SessionStatus.Active, StartedAt = e.StartedAt, ExpiresAt = e.ExpiresAt },
+        SessionExtended e => state with
+        {
+            DurationMinutes = state.DurationMinutes + e.AddedMinutes,
+            ExpiresAt = state.ExpiresAt?.AddMinutes(e.AddedMinutes),
+        },
+        ShareLinkCreated e => state with { ShareCount = Math.Max(state.ShareCount, e.ShareNumber) },
+        SessionInterrupted e => state with { InterruptedAt = e.InterruptedAt },
+        SessionResumed e => state with { InterruptedAt = null, ClaimedBy = e.WorkerId, ExpiresAt = e.NewExpiresAt },
+        SessionEnded e => state with { Status = SessionStatus.Ended, EndedAt = e.EndedAt },
+        SessionFailed e => state with { Status = SessionStatus.Failed, EndedAt = e.FailedAt },
+        _ => state,
+    };
+
+    // Marten's live aggregation finds these by convention and delegates to the pure When.
+    public Session Apply(SessionClaimed e) => When(this, e);
+    public Session Apply(SessionActivated e) => When(this, e);
+    public Session Apply(SessionExtended e) => When(this, e);
+    public Session Apply(ShareLinkCreated e) => When(this, e);
+    public Session Apply(SessionInterrupted e) => When(this, e);
+    public Session Apply(SessionResumed e) => When(this, e);
+    public Session Apply(SessionEnded e) => When(this, e);
+    public Session Apply(SessionFailed e) => When(this, e);
+
+    /// <summary>Seconds of GPU time held: from the worker's claim to the end (or now).</summary>
+    public long GpuSecondsAt(DateTimeOffset now) =>
+        ClaimedAt is { } claimed ? (long)Math.Max(0, ((EndedAt ?? now) - claimed).TotalSeconds) : 0;
+}

@@ -1,0 +1,25 @@
+namespace Mirrorstage.Events.Sessions;
+
+/// <summary>Everything needed to open a session; ids, hashes and the clock are supplied by the caller.</summary>
+public sealed record CreateSession(
+    string SessionId,
+    string TokenHash,
+    string ShareTokenHash,
+    ReferenceImage Reference,
+    string OutputProtocol,
+    string? OutputUrl,
+    int DurationMinutes,
+    long PriceAtomic,
+    string? Wallet,
+    SettledPayment? Payment,
+    long CreditsAtomic,
+    DateTimeOffset Now);
+
+/// <summary>A payment that the facilitator reported as settled on chain.</summary>
+public sealed record SettledPayment(string Network, string Payer, string Asset, long AmountAtomic, string Transaction, string PaymentKey);
+
+public sealed record ShareSession(string ShareTokenHash, DateTimeOffset Now);
+
+public sealed record ExtendSession(int Minutes, long PriceAtomic, string? PayerWallet, SettledPayment? Payment, DateTimeOffset Now);
+
+public sealed record EndSession(string RequestedBy, string Reason, DateTimeOffset Now);

@@ -1,0 +1,57 @@
+namespace Mirrorstage.Events.Sessions;
+
+/// <summary>Pure decisions for the session stream: state and command in, new facts out.</summary>
+public static class SessionDecider
+{
+    public static object[] Decide(CreateSession c)
+    {
+        var events = new List<object>
+        {
+            new SessionCreated(c.SessionId, c.TokenHash, c.Reference, c.OutputProtocol, c.OutputUrl,
+                c.DurationMinutes, c.PriceAtomic, c.Wallet, c.Now),
+        };
+        if (c.Payment is { } p)
+            events.Add(new PaymentSettled(c.SessionId, "create", p.Network, p.Payer, p.Asset, p.AmountAtomic, p.Transaction, p.PaymentKey, c.Now));
+        if (c.CreditsAtomic > 0)
+            events.Add(new CreditsSpent(c.SessionId, c.Wallet ?? throw new DomainException(DomainError.Invalid, "wallet_required", "Paying with credits needs a wallet."), c.CreditsAtomic, "create", c.Now));
+        events.Add(new ShareLinkCreated(c.SessionId, 1, c.ShareTokenHash, c.Now));
+        return [.. events];
+    }
+
+    public static object[] Decide(Session s, ShareSession c)
+    {
+        if (s.Status == SessionStatus.Failed)
+            throw new DomainException(DomainError.Conflict, "session_failed", "This session failed; there is nothing to share.");
+        return [new ShareLinkCreated(s.Id, s.ShareCount + 1, c.ShareTokenHash, c.Now)];
+    }
+
+    /// <summary>Checks that an extension may be paid for, before any money moves.</summary>
+    public static void EnsureExtendable(Session s, string? payerWallet)
+    {
+        if (!s.IsOpen)
+            throw new DomainException(DomainError.Conflict, "session_not_extendable", $"Only warming or active sessions can be extended; this one is {s.Status.ToString().ToLowerInvariant()}.");
+        if (payerWallet is not null && s.Wallet is not null && !Wallets.WalletAddress.SameWallet(s.Wallet, payerWallet))
+            throw new DomainException(DomainError.Forbidden, "wallet_mismatch", "Extensions must be paid from the wallet that paid for the session.");
+    }
+
+    public static object[] Decide(Session s, ExtendSession c)
+    {
+        EnsureExtendable(s, c.PayerWallet);
+        var events = new List<object> { new SessionExtended(s.Id, c.Minutes, c.PriceAtomic, c.Now) };
+        if (c.Payment is { } p)
+            events.Add(new PaymentSettled(s.Id, "extend", p.Network, p.Payer, p.Asset, p.AmountAtomic, p.Transaction, p.PaymentKey, c.Now));
+        return [.. events];
+    }
+
+    /// <summary>Ending an ended session is already satisfied: no events, no error.</summary>
+    public static object[] Decide(Session s, EndSession c)
+    {
+        if (!s.IsOpen) return [];
+        var ended = s with { EndedAt = c.Now };
+        return
+        [
+            new SessionEndRequested(s.Id, c.RequestedBy, c.Now),
+            new SessionEnded(s.Id, c.Reason, ended.GpuSecondsAt(c.Now), c.Now),
+        ];
+    }
+}

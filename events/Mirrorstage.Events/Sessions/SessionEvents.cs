@@ -1,0 +1,54 @@
+namespace Mirrorstage.Events.Sessions;
+
+// Facts on a session stream (stream key = session id). Stored events are the audit record:
+// never change what one means; add a new one instead.
+
+/// <summary>A paid (or free) render session was opened. Tokens are only ever stored as SHA-256 hashes.</summary>
+public sealed record SessionCreated(
+    string SessionId,
+    string TokenHash,
+    ReferenceImage Reference,
+    string OutputProtocol,
+    string? OutputUrl,
+    int DurationMinutes,
+    long PriceAtomic,
+    string? Wallet,
+    DateTimeOffset CreatedAt);
+
+/// <summary>Where a reference photo and its face crop live in the blob store.</summary>
+public sealed record ReferenceImage(string OriginalKey, string CropKey, int CropSize);
+
+/// <summary>Money moved on chain for this session (creation or extension).</summary>
+public sealed record PaymentSettled(
+    string SessionId,
+    string Purpose,
+    string Network,
+    string Payer,
+    string Asset,
+    long AmountAtomic,
+    string Transaction,
+    string PaymentKey,
+    DateTimeOffset SettledAt);
+
+/// <summary>Wallet credits paid for (part of) this session; the wallet stream records the matching CreditSpent.</summary>
+public sealed record CreditsSpent(string SessionId, string Wallet, long AmountAtomic, string Purpose, DateTimeOffset SpentAt);
+
+public sealed record SessionClaimed(string SessionId, string WorkerId, DateTimeOffset ClaimedAt);
+
+public sealed record SessionActivated(string SessionId, string WorkerId, DateTimeOffset StartedAt, DateTimeOffset ExpiresAt);
+
+public sealed record SessionExtended(string SessionId, int AddedMinutes, long PriceAtomic, DateTimeOffset ExtendedAt);
+
+public sealed record ReferenceChanged(string SessionId, ReferenceImage Reference, DateTimeOffset ChangedAt);
+
+public sealed record ShareLinkCreated(string SessionId, int ShareNumber, string ShareTokenHash, DateTimeOffset CreatedAt);
+
+public sealed record SessionEndRequested(string SessionId, string RequestedBy, DateTimeOffset RequestedAt);
+
+public sealed record SessionInterrupted(string SessionId, string WorkerId, DateTimeOffset InterruptedAt);
+
+public sealed record SessionResumed(string SessionId, string WorkerId, DateTimeOffset ResumedAt, DateTimeOffset NewExpiresAt);
+
+public sealed record SessionEnded(string SessionId, string Reason, long GpuSecondsUsed, DateTimeOffset EndedAt);
+
+public sealed record SessionFailed(string SessionId, string FailureReason, DateTimeOffset FailedAt);

@@ -1,0 +1,38 @@
+namespace Mirrorstage.Functions;
+
+/// <summary>Gateway settings, bound from "Mirrorstage:Gateway".</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Mirrorstage:Gateway";
+
+    /// <summary>Base of every URL handed to clients (https://render.example.com). Unset: taken from the request.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Base of websocket_url when the worker fleet has its own host (wss://stream.example.com). Unset: PublicBaseUrl as ws(s).</summary>
+    public string? WebSocketBaseUrl { get; set; }
+
+    /// <summary>HMAC key that session and share tokens are derived from. At least 32 characters.</summary>
+    public string TokenSecret { get; set; } = "";
+
+    /// <summary>Allow output_url hosts on loopback/private/link-local networks (local mode and tests only).</summary>
+    public bool AllowPrivateOutputHosts { get; set; }
+
+    /// <summary>Render slots across the fleet, until workers report their own capacity. 0 = unavailable.</summary>
+    public int WorkerCapacity { get; set; } = 1;
+
+    public int EstimatedReadySeconds { get; set; } = 30;
+
+    public string TermsVersion { get; set; } = "2026-11-01";
+}
+
+/// <summary>LiveKit output, bound from "Mirrorstage:LiveKit". Enabled when all three are set.</summary>
+public sealed class LiveKitOptions
+{
+    public const string Section = "Mirrorstage:LiveKit";
+    public string? Url { get; set; }
+    public string? ApiKey { get; set; }
+    public string? ApiSecret { get; set; }
+    public int ViewerTokenMinutes { get; set; } = 360;
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Url) && !string.IsNullOrWhiteSpace(ApiKey) && !string.IsNullOrWhiteSpace(ApiSecret);
+}

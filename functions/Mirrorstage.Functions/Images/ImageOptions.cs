@@ -1,0 +1,15 @@
+namespace Mirrorstage.Functions.Images;
+
+/// <summary>Reference photo limits, bound from "Mirrorstage:Images".</summary>
+public sealed class ImageOptions
+{
+    public const string Section = "Mirrorstage:Images";
+    public long MaxBytes { get; set; } = 10 * 1024 * 1024;
+    /// <summary>Decompression-bomb guard: a declared width x height above this is refused before decoding.</summary>
+    public long MaxPixels { get; set; } = 40_000_000;
+    public string CascadePath { get; set; } = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
+    /// <summary>Side of the square face crop handed to the renderer.</summary>
+    public int CropSize { get; set; } = 512;
+    /// <summary>The crop's side as a multiple of the detected face box (room for hair, jaw and neck).</summary>
+    public double CropMargin { get; set; } = 1.8;
+}

@@ -1,0 +1,131 @@
+using System.Security.Cryptography;
+using System.Text;
+using Marten;
+using Microsoft.Extensions.Options;
+using Mirrorstage.Events.Messaging;
+using Mirrorstage.Events.Pricing;
+using Mirrorstage.Events.Sessions;
+using Mirrorstage.Events.Wallets;
+using Mirrorstage.Functions.Api;
+using Mirrorstage.Functions.Blobs;
+using Mirrorstage.Functions.Health;
+using Mirrorstage.Functions.Images;
+using Mirrorstage.Functions.Outputs;
+using Mirrorstage.Functions.Payments;
+using Mirrorstage.X402;
+using Cmd = Mirrorstage.Events.Sessions.CreateSession;
+
+namespace Mirrorstage.Functions.Sessions;
+
+/// <summary>POST /v1/sessions: validate everything, then take payment, then record and queue the session.</summary>
+public static class CreateSession
+{
+    public static void Map(IEndpointRouteBuilder app) => app.MapPost("/v1/sessions", Handle).DisableAntiforgery();
+
+    private static async Task<IResult> Handle(
+        HttpContext http,
+        IOptions<PricingOptions> pricing,
+        IOptions<ImageOptions> imageOptions,
+        OutputUrlPolicy outputs,
+        ReferenceImageProcessor images,
+        IRenderCapacity capacity,
+        IBlobStore blobs,
+        PaymentGate payments,
+        CreditGrants credits,
+        IDocumentStore store,
+        IWarmQueue queue,
+        SessionTokens tokens,
+        SessionResponses responses,
+        TimeProvider clock,
+        ILoggerFactory logs,
+        CancellationToken ct)
+    {
+        var form = await CreateSessionForm.ReadAsync(http.Request, pricing.Value, imageOptions.Value, ct);
+        var output = await outputs.ResolveAsync(form.OutputUrl, ct);
+        var image = images.Process(form.Image);
+        if (!capacity.Available)
+            throw new ApiException(503, "no_capacity", "No render capacity is free right now; nothing was charged. Retry in a minute.");
+
+        var price = Price.SessionAtomic(pricing.Value, form.DurationMinutes);
+        var imageHash = Convert.ToHexStringLower(SHA256.HashData(form.Image));
+        var demand = new PaymentDemand("create", price, $"{form.DurationMinutes}-minute render session",
+            Fingerprint(imageHash, form, output), payer =>
+            {
+                if (form.Wallet is not null && !WalletAddress.SameWallet(form.Wallet, payer))
+                    throw new ApiException(403, "wallet_mismatch", "The payment comes from a different wallet than the `wallet` field names.");
+            });
+
+        // Store the photo before money moves (a storage failure must not cost anything); a bare 402 probe skips it.
+        ReferenceImage? reference = null;
+        if (price == 0 || http.Request.Headers.ContainsKey(X402Headers.PaymentSignature))
+            reference = await StoreAsync(blobs, imageHash, form.Image, image, ct);
+
+        var payment = await payments.CollectAsync(http, demand, ct);
+        if (payment is PaymentResult.AlreadyRecorded again)
+            return await AnswerAsync(http, store, responses, again.SessionId, again.Response, ct);
+
+        var id = SessionTokens.NewSessionId();
+        var settled = payment as PaymentResult.Settled;
+        var events = SessionDecider.Decide(new Cmd(
+            id,
+            SessionTokens.Hash(tokens.SessionToken(id)),
+            SessionTokens.Hash(tokens.ShareToken(id, 1)),
+            reference!,
+            output.Protocol,
+            output.Url,
+            form.DurationMinutes,
+            price,
+            settled?.Payment.Payer is { } payer && payer != "unknown" ? WalletAddress.Normalize(payer) : form.Wallet is { } w ? WalletAddress.Normalize(w) : null,
+            settled?.Payment,
+            0,
+            clock.GetUtcNow()));
+
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.StartStream<Session>(id, events);
+            if (settled is not null) payments.Record(session, settled, id, demand);
+            try
+            {
+                await session.SaveChangesAsync(ct);
+            }
+            catch (Exception e) when (settled is not null)
+            {
+                throw await credits.KeepPaymentAsCreditAsync(settled, id, e);
+            }
+        }
+
+        try
+        {
+            await queue.SendAsync(new WarmSession(id, clock.GetUtcNow()), ct);
+        }
+        catch (Exception e)
+        {
+            // The session is recorded; the workers' reconcile picks up warming sessions nobody claimed.
+            logs.CreateLogger(typeof(CreateSession)).LogError(e, "Could not queue warm request for {SessionId}", id);
+        }
+        return await AnswerAsync(http, store, responses, id, settled?.Response, ct);
+    }
+
+    private static async Task<IResult> AnswerAsync(HttpContext http, IDocumentStore store, SessionResponses responses,
+        string id, X402.Models.SettleResponse? settle, CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        var view = await query.LoadAsync<SessionView>(id, ct) ?? throw ApiException.NotFound();
+        if (settle is not null) http.Response.Headers[X402Headers.PaymentResponse] = X402Headers.Encode(settle);
+        return Results.Json(responses.Created(http.Request, view), AppJson.Options, statusCode: 201);
+    }
+
+    private static async Task<ReferenceImage> StoreAsync(IBlobStore blobs, string hash, byte[] original, ProcessedImage image, CancellationToken ct)
+    {
+        var originalKey = $"references/{hash}.{image.Extension}";
+        var cropKey = $"crops/{hash}-{image.CropSize}.png";
+        await Task.WhenAll(
+            blobs.PutAsync(originalKey, original, image.ContentType, ct),
+            blobs.PutAsync(cropKey, image.CropPng, "image/png", ct));
+        return new ReferenceImage(originalKey, cropKey, image.CropSize);
+    }
+
+    private static string Fingerprint(string imageHash, CreateSessionForm form, OutputTarget output) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            $"create|{imageHash}|{form.DurationMinutes}|{output.Protocol}|{output.Url}|{form.Wallet}")));
+}

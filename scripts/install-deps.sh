@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what the gateway and its tests need on a fresh Debian 12 machine:
+# PostgreSQL, OpenCV's runtime dependency and Haar cascades, ffmpeg, and Azurite (npm).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+need=()
+[ -n "$MS_PG_BIN" ] || need+=(postgresql)
+[ -f /usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml ] || need+=(opencv-data)
+dpkg -s libgtk-3-0 >/dev/null 2>&1 || need+=(libgtk-3-0)
+command -v ffprobe >/dev/null || need+=(ffmpeg)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "apt-get install ${need[*]}"
+  [ "$(id -u)" = 0 ] && SUDO="" || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if [ ! -x "$MS_REPO/scripts/node/node_modules/.bin/azurite-blob" ]; then
+  echo "npm ci (azurite)"
+  (cd "$MS_REPO/scripts/node" && npm ci --no-audit --no-fund --loglevel=error)
+fi

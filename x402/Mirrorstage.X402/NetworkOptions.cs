@@ -1,0 +1,29 @@
+namespace Mirrorstage.X402;
+
+/// <summary>One network the gateway accepts USDC on; bound from "Mirrorstage:Payments:Networks:N".</summary>
+public sealed class NetworkOptions
+{
+    /// <summary>CAIP-2 id: eip155:8453, eip155:84532, eip155:31337, solana:5eykt4..., solana:EtWTRA...</summary>
+    public string Network { get; set; } = "";
+    public bool Enabled { get; set; } = true;
+    public string Asset { get; set; } = "";
+    public string PayTo { get; set; } = "";
+    /// <summary>EIP-712 domain name and version of the token (EVM only): "USD Coin"/"2" on Base mainnet.</summary>
+    public string? AssetName { get; set; }
+    public string? AssetVersion { get; set; }
+    /// <summary>Solana: the facilitator's fee payer, advertised in extra.feePayer.</summary>
+    public string? FeePayer { get; set; }
+    public int MaxTimeoutSeconds { get; set; } = 300;
+    /// <summary>Base URL of an x402 facilitator (POST /verify, POST /settle, GET /supported).</summary>
+    public string? FacilitatorUrl { get; set; }
+
+    public bool IsEvm => Network.StartsWith("eip155:", StringComparison.Ordinal);
+    public bool IsSolana => Network.StartsWith("solana:", StringComparison.Ordinal);
+}
+
+public sealed class PaymentOptions
+{
+    public const string Section = "Mirrorstage:Payments";
+    public List<NetworkOptions> Networks { get; set; } = [];
+    public IEnumerable<NetworkOptions> Enabled => Networks.Where(n => n.Enabled);
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.Json;
+using Mirrorstage.X402.Models;
+
+namespace Mirrorstage.X402;
+
+/// <summary>HTTP transport v2: standard base64 of UTF-8 JSON in PAYMENT-* headers.</summary>
+public static class X402Headers
+{
+    public const string PaymentRequired = "PAYMENT-REQUIRED";
+    public const string PaymentSignature = "PAYMENT-SIGNATURE";
+    public const string PaymentResponse = "PAYMENT-RESPONSE";
+    public const int Version = 2;
+
+    /// <summary>Headers larger than this are refused before decoding (a Solana transaction is ~1.6 KB).</summary>
+    public const int MaxSignatureHeaderLength = 16 * 1024;
+
+    public static string Encode<T>(T value) =>
+        Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(value, X402Json.Options));
+
+    /// <summary>Decodes a PAYMENT-SIGNATURE header; on failure says why in words a client can act on.</summary>
+    public static bool TryDecodePayload(string? header, [NotNullWhen(true)] out PaymentPayload? payload, out string error)
+    {
+        payload = null;
+        error = "";
+        if (string.IsNullOrWhiteSpace(header)) { error = "PAYMENT-SIGNATURE is empty."; return false; }
+        if (header.Length > MaxSignatureHeaderLength) { error = "PAYMENT-SIGNATURE is too long."; return false; }
+
+        var buffer = new byte[header.Length];
+        if (!Convert.TryFromBase64String(header.Trim(), buffer, out var length))
+        {
+            error = "PAYMENT-SIGNATURE is not standard base64.";
+            return false;
+        }
+
+        try
+        {
+            payload = JsonSerializer.Deserialize<PaymentPayload>(Encoding.UTF8.GetString(buffer, 0, length), X402Json.Options);
+        }
+        catch (JsonException e)
+        {
+            error = $"PAYMENT-SIGNATURE is not a JSON PaymentPayload: {e.Message}";
+            return false;
+        }
+
+        if (payload?.Accepted is null || payload.Payload is null)
+        {
+            error = "PAYMENT-SIGNATURE must carry x402Version, accepted and payload.";
+            payload = null;
+            return false;
+        }
+        if (payload.X402Version != Version)
+        {
+            error = $"x402Version {payload.X402Version} is not supported; use {Version}.";
+            payload = null;
+            return false;
+        }
+        return true;
+    }
+}
