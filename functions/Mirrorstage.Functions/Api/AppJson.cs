@@ -15,6 +15,7 @@ public static class AppJson
         o.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         o.NumberHandling = JsonNumberHandling.Strict;
         o.MaxDepth = 16;
+        o.Converters.Add(new UtcTimestampConverter());
         return o;
     }
 }

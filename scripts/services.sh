@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# start | stop: every real service the tests use, on loopback.
+set -euo pipefail
+here="$(dirname "$0")"
+case "${1:-start}" in
+  start) "$here/postgres.sh" start; "$here/azurite.sh" start ;;
+  stop) "$here/azurite.sh" stop; "$here/postgres.sh" stop ;;
+esac

@@ -1,0 +1,130 @@
+using Mirrorstage.Events;
+using Mirrorstage.Events.Sessions;
+
+namespace Mirrorstage.Events.Tests;
+
+/// <summary>Given events, when a command, then events: no database.</summary>
+public class SessionDeciderTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 2, 24, 12, 0, 0, TimeSpan.Zero);
+    private static readonly ReferenceImage Face = new("references/a.png", "crops/a-256.png", 256);
+    private const string Wallet = "0x1111111111111111111111111111111111111111";
+
+    private static SessionCreated Created(int minutes = 15) =>
+        new("s1", "token-hash", Face, "rtmp", "rtmp://example.com/live/k", minutes, 1_000_000, Wallet, T0);
+
+    private static Session Given(params object[] events) =>
+        events.Skip(1).Aggregate(Session.Create((SessionCreated)events[0]), Session.When);
+
+    [Fact]
+    public void Create_records_the_session_its_payment_and_first_share_link()
+    {
+        var payment = new SettledPayment("eip155:8453", Wallet, "0xusdc", 1_000_000, "0xtx", "key");
+        var events = SessionDecider.Decide(new CreateSession("s1", "th", "sh", Face, "rtmp", "rtmp://h/live/k", 15, 1_000_000, Wallet, payment, 0, T0));
+
+        Assert.Collection(events,
+            e => Assert.Equal(new SessionCreated("s1", "th", Face, "rtmp", "rtmp://h/live/k", 15, 1_000_000, Wallet, T0), e),
+            e => Assert.Equal(new PaymentSettled("s1", "create", "eip155:8453", Wallet, "0xusdc", 1_000_000, "0xtx", "key", T0), e),
+            e => Assert.Equal(new ShareLinkCreated("s1", 1, "sh", T0), e));
+    }
+
+    [Fact]
+    public void Create_paid_with_credits_records_the_credits_spent()
+    {
+        var events = SessionDecider.Decide(new CreateSession("s1", "th", "sh", Face, "hls", null, 15, 1_000_000, Wallet, null, 1_000_000, T0));
+        Assert.Contains(new CreditsSpent("s1", Wallet, 1_000_000, "create", T0), events);
+    }
+
+    [Fact]
+    public void Extending_a_warming_session_adds_minutes_but_no_expiry_yet()
+    {
+        var state = Given(Created());
+        var events = SessionDecider.Decide(state, new ExtendSession(5, 500_000, Wallet, null, T0.AddMinutes(1)));
+
+        Assert.Equal([new SessionExtended("s1", 5, 500_000, T0.AddMinutes(1))], events);
+        var after = events.Aggregate(state, Session.When);
+        Assert.Equal(20, after.DurationMinutes);
+        Assert.Null(after.ExpiresAt);
+    }
+
+    [Fact]
+    public void Extending_an_active_session_moves_its_expiry()
+    {
+        var state = Given(Created(), new SessionClaimed("s1", "w1", T0), new SessionActivated("s1", "w1", T0.AddSeconds(30), T0.AddSeconds(30).AddMinutes(15)));
+        var after = SessionDecider.Decide(state, new ExtendSession(10, 1_000_000, null, null, T0.AddMinutes(2))).Aggregate(state, Session.When);
+        Assert.Equal(T0.AddSeconds(30).AddMinutes(25), after.ExpiresAt);
+    }
+
+    [Fact]
+    public void Extending_from_another_wallet_is_forbidden()
+    {
+        var state = Given(Created());
+        var e = Assert.Throws<DomainException>(() =>
+            SessionDecider.Decide(state, new ExtendSession(5, 500_000, "0x2222222222222222222222222222222222222222", null, T0)));
+        Assert.Equal((DomainError.Forbidden, "wallet_mismatch"), (e.Kind, e.Code));
+    }
+
+    [Fact]
+    public void Extending_from_the_same_wallet_in_other_case_is_allowed()
+    {
+        var state = Given(Created());
+        var events = SessionDecider.Decide(state, new ExtendSession(5, 500_000, Wallet.ToUpperInvariant().Replace("0X", "0x"), null, T0));
+        Assert.Single(events);
+    }
+
+    [Theory]
+    [InlineData("ended")]
+    [InlineData("failed")]
+    public void Extending_a_finished_session_is_a_conflict(string how)
+    {
+        object last = how == "ended" ? new SessionEnded("s1", "deleted", 0, T0) : new SessionFailed("s1", "no_worker", T0);
+        var e = Assert.Throws<DomainException>(() => SessionDecider.Decide(Given(Created(), last), new ExtendSession(5, 0, null, null, T0)));
+        Assert.Equal((DomainError.Conflict, "session_not_extendable"), (e.Kind, e.Code));
+    }
+
+    [Fact]
+    public void Ending_counts_gpu_seconds_from_the_workers_claim()
+    {
+        var state = Given(Created(), new SessionClaimed("s1", "w1", T0.AddSeconds(10)), new SessionActivated("s1", "w1", T0.AddSeconds(40), T0.AddMinutes(16)));
+        var events = SessionDecider.Decide(state, new EndSession("client", "deleted", T0.AddSeconds(430)));
+        Assert.Equal(
+            [new SessionEndRequested("s1", "client", T0.AddSeconds(430)), new SessionEnded("s1", "deleted", 420, T0.AddSeconds(430))],
+            events);
+    }
+
+    [Fact]
+    public void Ending_an_unclaimed_session_used_no_gpu()
+    {
+        var events = SessionDecider.Decide(Given(Created()), new EndSession("client", "deleted", T0.AddMinutes(3)));
+        Assert.Equal(0, events.OfType<SessionEnded>().Single().GpuSecondsUsed);
+    }
+
+    [Fact]
+    public void Ending_an_ended_session_is_already_satisfied()
+    {
+        var state = Given(Created(), new SessionEnded("s1", "deleted", 0, T0));
+        Assert.Empty(SessionDecider.Decide(state, new EndSession("client", "deleted", T0.AddMinutes(1))));
+    }
+
+    [Fact]
+    public void Share_links_are_numbered_in_order()
+    {
+        var state = Given(Created(), new ShareLinkCreated("s1", 1, "a", T0), new ShareLinkCreated("s1", 2, "b", T0));
+        Assert.Equal([new ShareLinkCreated("s1", 3, "c", T0)], SessionDecider.Decide(state, new ShareSession("c", T0)));
+    }
+
+    [Fact]
+    public void A_failed_session_cannot_be_shared()
+    {
+        var state = Given(Created(), new SessionFailed("s1", "no_face", T0));
+        Assert.Equal("session_failed", Assert.Throws<DomainException>(() => SessionDecider.Decide(state, new ShareSession("c", T0))).Code);
+    }
+
+    [Fact]
+    public void Resuming_after_an_interruption_takes_the_new_expiry_and_worker()
+    {
+        var state = Given(Created(), new SessionClaimed("s1", "w1", T0), new SessionActivated("s1", "w1", T0, T0.AddMinutes(15)),
+            new SessionInterrupted("s1", "w1", T0.AddMinutes(5)), new SessionResumed("s1", "w2", T0.AddMinutes(6), T0.AddMinutes(16)));
+        Assert.Equal(("w2", T0.AddMinutes(16), (DateTimeOffset?)null), (state.ClaimedBy, state.ExpiresAt, state.InterruptedAt));
+    }
+}

@@ -1,0 +1,97 @@
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Mirrorstage.X402.Facilitators;
+using Npgsql;
+
+namespace Mirrorstage.Functions.Tests.Support;
+
+/// <summary>The real gateway app over HTTP (in-memory server) against the real PostgreSQL.</summary>
+public class GatewayFactory(IDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    public const string DatabaseName = "mirrorstage_tests";
+    public static readonly string Connection = TestEnvironment.Database(DatabaseName);
+
+    public ScriptedFacilitator Facilitator { get; } = new();
+    public string BlobFolder { get; } = Path.Combine(Path.GetTempPath(), "mirrorstage-test-blobs-" + Guid.NewGuid().ToString("N"));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Marten", Connection);
+        builder.UseSetting("Mirrorstage:Gateway:TokenSecret", "test-secret-test-secret-test-secret-0123456789");
+        builder.UseSetting("Mirrorstage:Gateway:PublicBaseUrl", "https://render.test");
+        builder.UseSetting("Mirrorstage:Blobs:Folder", BlobFolder);
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(s => s.AddSingleton<IFacilitatorRouter>(Facilitator));
+    }
+
+    public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
+
+    public async Task<long> CountEventsAsync()
+    {
+        await using var conn = new NpgsqlConnection(Connection);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("select count(*) from mirrorstage.mt_events", conn);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    public async Task<IReadOnlyList<object>> EventsOfAsync(string streamId)
+    {
+        await using var session = Store.QuerySession();
+        return (await session.Events.FetchStreamAsync(streamId)).Select(e => e.Data).ToList();
+    }
+}
+
+/// <summary>The local default: price 0, outputs on loopback allowed.</summary>
+public sealed class FreeGateway() : GatewayFactory(new Dictionary<string, string?>
+{
+    ["Mirrorstage:Gateway:AllowPrivateOutputHosts"] = "true",
+});
+
+/// <summary>Production settings: $0.10/min on Base Sepolia and Solana devnet, no private output hosts.</summary>
+public sealed class PaidGateway() : GatewayFactory(new Dictionary<string, string?>
+{
+    ["Mirrorstage:Pricing:PricePerMinuteUsd"] = "0.10",
+    ["Mirrorstage:Payments:Networks:0:Network"] = "eip155:84532",
+    ["Mirrorstage:Payments:Networks:0:Asset"] = "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+    ["Mirrorstage:Payments:Networks:0:PayTo"] = "0x000000000000000000000000000000000000dEaD",
+    ["Mirrorstage:Payments:Networks:0:AssetName"] = "USDC",
+    ["Mirrorstage:Payments:Networks:0:AssetVersion"] = "2",
+    ["Mirrorstage:Payments:Networks:1:Network"] = "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
+    ["Mirrorstage:Payments:Networks:1:Asset"] = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU",
+    ["Mirrorstage:Payments:Networks:1:PayTo"] = "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin",
+    ["Mirrorstage:Payments:Networks:1:FeePayer"] = "2wmVCSfPxGPjrnMMn7rchp4uaeoTqN39mXFC2zhPdri9",
+    ["Mirrorstage:Payments:Networks:2:Network"] = "eip155:8453",
+    ["Mirrorstage:Payments:Networks:2:Enabled"] = "false",
+    ["Mirrorstage:Payments:Networks:2:Asset"] = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+    ["Mirrorstage:Payments:Networks:2:PayTo"] = "0x000000000000000000000000000000000000dEaD",
+});
+
+/// <summary>LiveKit configured: the default output and viewer tokens.</summary>
+public sealed class LiveKitGateway() : GatewayFactory(new Dictionary<string, string?>
+{
+    ["Mirrorstage:LiveKit:Url"] = "wss://livekit.render.test",
+    ["Mirrorstage:LiveKit:ApiKey"] = "APIkey123",
+    ["Mirrorstage:LiveKit:ApiSecret"] = "livekit-secret-livekit-secret-livekit-secret",
+    ["Mirrorstage:Gateway:WorkerCapacity"] = "0",
+});
+
+/// <summary>Reference images in Azure Blob Storage (Azurite).</summary>
+public sealed class AzureBlobGateway() : GatewayFactory(new Dictionary<string, string?>
+{
+    ["Mirrorstage:Gateway:AllowPrivateOutputHosts"] = "true",
+    ["Mirrorstage:Blobs:Provider"] = "azure",
+    ["Mirrorstage:Blobs:AzureConnectionString"] = TestEnvironment.AzuriteConnectionString,
+    ["Mirrorstage:Blobs:AzureContainer"] = "test-" + Guid.NewGuid().ToString("N")[..12],
+});
+
+[CollectionDefinition(Name)]
+public sealed class GatewayCollection : ICollectionFixture<FreeGateway>, ICollectionFixture<PaidGateway>,
+    ICollectionFixture<LiveKitGateway>, ICollectionFixture<AzureBlobGateway>
+{
+    // One collection: the suites share a database and count its events, so they run one after another.
+    public const string Name = "gateway";
+}

@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+using System.Text;
+using Mirrorstage.X402.Facilitators;
+using Mirrorstage.X402.Models;
+
+namespace Mirrorstage.Functions.Tests.Support;
+
+/// <summary>A facilitator double whose answer is chosen by the payload's "script" field, counting every call.
+/// Real chains and the official client are exercised by the payment conformance suite.</summary>
+public sealed class ScriptedFacilitator : IFacilitator, IFacilitatorRouter
+{
+    private int _verifies, _settles;
+    public int Verifies => _verifies;
+    public int Settles => _settles;
+
+    public void Reset() => (_verifies, _settles) = (0, 0);
+
+    public IFacilitator For(string network) => this;
+
+    public Task<VerifyResponse> VerifyAsync(PaymentPayload payload, PaymentRequirements requirements, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _verifies);
+        return Script(payload) switch
+        {
+            "verify_unavailable" => throw new FacilitatorUnavailableException("scripted outage"),
+            "invalid" => Task.FromResult(new VerifyResponse(false, "invalid_exact_evm_payload_signature", "scripted", Payer(payload))),
+            _ => Task.FromResult(new VerifyResponse(true, Payer: Payer(payload))),
+        };
+    }
+
+    public async Task<SettleResponse> SettleAsync(PaymentPayload payload, PaymentRequirements requirements, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _settles);
+        await Task.Delay(20, ct); // long enough for racing requests to overlap
+        return Script(payload) switch
+        {
+            "settle_fails" => new SettleResponse(false, "", requirements.Network, Payer(payload), "insufficient_funds", "scripted"),
+            "settle_unavailable" => throw new FacilitatorUnavailableException("scripted outage"),
+            _ => new SettleResponse(true, "0x" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payload.Payload.ToJsonString()))),
+                requirements.Network, Payer(payload), Amount: requirements.Amount),
+        };
+    }
+
+    public Task<SupportedResponse> SupportedAsync(CancellationToken ct) =>
+        Task.FromResult(new SupportedResponse([new SupportedKind(2, "exact", "eip155:84532")]));
+
+    private static string Script(PaymentPayload p) => p.Payload["script"]?.GetValue<string>() ?? "ok";
+
+    private static string? Payer(PaymentPayload p) => p.Payload["authorization"]?["from"]?.GetValue<string>();
+}

@@ -1,0 +1,45 @@
+using Npgsql;
+
+namespace Mirrorstage.Functions.Tests.Support;
+
+/// <summary>The real services the tests talk to, as started by scripts/services.sh.</summary>
+public static class TestEnvironment
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string SharedFixtures => Path.Combine(RepoRoot, "..", "shared", "fixtures");
+
+    /// <summary>Images made or extracted by scripts/install-deps.sh (a real cat photo, for "no face").</summary>
+    public static string TestData => Environment.GetEnvironmentVariable("MIRRORSTAGE_TESTDATA")
+        ?? Path.Combine(Environment.GetEnvironmentVariable("MIRRORSTAGE_STATE") ?? "/tmp/mirrorstage-services", "testdata");
+
+    public static string PostgresServer => Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_POSTGRES")
+        ?? $"Host=127.0.0.1;Port={Environment.GetEnvironmentVariable("MIRRORSTAGE_PG_PORT") ?? "55432"};Username=postgres";
+
+    public static string AzuriteConnectionString =>
+        Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AZURITE")
+        ?? "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+           "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+           $"BlobEndpoint=http://127.0.0.1:{Environment.GetEnvironmentVariable("MIRRORSTAGE_AZURITE_PORT") ?? "55100"}/devstoreaccount1;";
+
+    /// <summary>A database of the tests' own on the test server, created when missing.</summary>
+    public static string Database(string name)
+    {
+        using (var admin = new NpgsqlConnection(PostgresServer + ";Database=postgres"))
+        {
+            admin.Open();
+            using var exists = new NpgsqlCommand("select 1 from pg_database where datname = @n", admin);
+            exists.Parameters.AddWithValue("n", name);
+            if (exists.ExecuteScalar() is null)
+                new NpgsqlCommand($"create database \"{name}\"", admin).ExecuteNonQuery();
+        }
+        return $"{PostgresServer};Database={name};Maximum Pool Size=200";
+    }
+
+    private static string FindRepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Mirrorstage.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Mirrorstage.sln not found above " + AppContext.BaseDirectory);
+    }
+}
