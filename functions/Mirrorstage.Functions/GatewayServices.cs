@@ -55,7 +55,8 @@ public static class GatewayServices
         services.AddSingleton<InProcessWarmQueue>();
         services.AddSingleton<IWarmQueue>(sp => sp.GetRequiredService<InProcessWarmQueue>());
         services.AddHttpClient("x402-facilitator", c => c.Timeout = TimeSpan.FromSeconds(30));
-        services.AddSingleton<IFacilitatorRouter, HttpFacilitatorRouter>();
+        services.AddHttpClient("evm-rpc", c => c.Timeout = TimeSpan.FromSeconds(20));
+        services.AddSingleton<IFacilitatorRouter, FacilitatorRouter>();
         services.AddScoped<PaymentGate>();
         services.AddScoped<CreditGrants>();
 

@@ -16,6 +16,15 @@ public sealed class NetworkOptions
     public int MaxTimeoutSeconds { get; set; } = 300;
     /// <summary>Base URL of an x402 facilitator (POST /verify, POST /settle, GET /supported).</summary>
     public string? FacilitatorUrl { get; set; }
+    /// <summary>"facilitator" (default): a remote x402 facilitator settles. "self" (EVM only): the gateway
+    /// verifies and submits transferWithAuthorization itself from RelayerPrivateKey through RpcUrl.</summary>
+    public string Settlement { get; set; } = "facilitator";
+    public string? RpcUrl { get; set; }
+    /// <summary>0x-prefixed 32-byte key of the relayer that pays gas for self-settlement. Keep it in a secret store.</summary>
+    public string? RelayerPrivateKey { get; set; }
+    public int ReceiptTimeoutSeconds { get; set; } = 60;
+
+    public bool SelfSettles => string.Equals(Settlement, "self", StringComparison.OrdinalIgnoreCase);
 
     public bool IsEvm => Network.StartsWith("eip155:", StringComparison.Ordinal);
     public bool IsSolana => Network.StartsWith("solana:", StringComparison.Ordinal);

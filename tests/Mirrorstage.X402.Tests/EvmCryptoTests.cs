@@ -1,0 +1,100 @@
+using System.Numerics;
+using System.Text.Json.Nodes;
+using Mirrorstage.X402.Evm;
+using Mirrorstage.X402.Models;
+
+namespace Mirrorstage.X402.Tests;
+
+/// <summary>Known vectors first; the end-to-end proof (signatures made by viem and the official x402 client,
+/// settled on anvil) is the conformance suite.</summary>
+public class EvmCryptoTests
+{
+    // The first well-known development key of anvil/hardhat and its published address.
+    private static readonly byte[] DevKey = Hex.Decode("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+    private const string DevAddress = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+
+    [Fact]
+    public void Keccak_of_nothing_is_the_known_constant() =>
+        Assert.Equal("0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470", Hex.Encode(Keccak.Hash([])));
+
+    [Fact]
+    public void The_ERC20_transfer_selector_is_a9059cbb() =>
+        Assert.Equal("0xa9059cbb", Hex.Encode(Keccak.Hash("transfer(address,uint256)")[..4]));
+
+    [Fact]
+    public void A_private_key_gives_its_published_address() => Assert.Equal(DevAddress, Hex.Encode(Secp256k1.AddressOf(DevKey)));
+
+    [Fact]
+    public void A_signature_recovers_its_signer_and_a_tampered_one_does_not()
+    {
+        var hash = Keccak.Hash("mirrorstage");
+        var sig = Secp256k1.Sign(hash, DevKey);
+        Assert.Equal(DevAddress, Hex.Encode(Secp256k1.RecoverAddress(hash, sig)!));
+        Assert.Equal(DevAddress, Hex.Encode(Secp256k1.RecoverAddress(hash, sig with { V = (byte)(sig.V + 27) })!));
+        var other = Secp256k1.RecoverAddress(Keccak.Hash("mirrorstagE"), sig);
+        Assert.NotEqual(DevAddress, other is null ? null : Hex.Encode(other));
+    }
+
+    [Fact]
+    public void High_s_signatures_are_refused()
+    {
+        var hash = Keccak.Hash("malleable");
+        var sig = Secp256k1.Sign(hash, DevKey);
+        var n = BigInteger.Parse("0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", System.Globalization.NumberStyles.HexNumber);
+        var highS = n - new BigInteger(sig.S, isUnsigned: true, isBigEndian: true);
+        Assert.Null(Secp256k1.RecoverAddress(hash, sig with { S = Hex.Word(highS), V = (byte)(sig.V ^ 1) }));
+    }
+
+    [Fact]
+    public void RLP_encodes_the_spec_examples()
+    {
+        Assert.Equal("0x83646f67", Hex.Encode(Rlp.Encode("dog"u8.ToArray())));
+        Assert.Equal("0xc88363617483646f67", Hex.Encode(Rlp.Encode(new object[] { "cat"u8.ToArray(), "dog"u8.ToArray() })));
+        Assert.Equal("0x80", Hex.Encode(Rlp.Encode(BigInteger.Zero)));
+        Assert.Equal("0x820400", Hex.Encode(Rlp.Encode(new BigInteger(1024))));
+        Assert.Equal("0xc0", Hex.Encode(Rlp.Encode(Array.Empty<object>())));
+    }
+
+    private static readonly PaymentRequirements Requirement = new("exact", "eip155:31337", "1000000",
+        "0x5FbDB2315678afecb367f032d93F642f64180aa3", "0x90F79bf6EB2c4f870365E785982E1f101E93b906", 300,
+        new JsonObject { ["name"] = "Mirror USD", ["version"] = "2" });
+
+    private static PaymentPayload Signed(Func<JsonObject, JsonObject>? tamper = null, byte[]? key = null, string value = "1000000", long validBefore = 4_000_000_000)
+    {
+        var authorization = new JsonObject
+        {
+            ["from"] = DevAddress, ["to"] = Requirement.PayTo, ["value"] = value, ["validAfter"] = "0",
+            ["validBefore"] = validBefore.ToString(), ["nonce"] = Hex.Encode(Keccak.Hash("nonce-1")),
+        };
+        var parsed = TransferAuthorization.Parse(new JsonObject { ["authorization"] = authorization.DeepClone(), ["signature"] = "0x" + new string('0', 130) })!;
+        var digest = parsed.Digest(TransferAuthorization.DomainSeparator("Mirror USD", "2", 31337, Hex.Decode(Requirement.Asset)));
+        var sig = Secp256k1.Sign(digest, key ?? DevKey);
+        var payload = new JsonObject { ["authorization"] = authorization, ["signature"] = Hex.Encode([.. sig.R, .. sig.S, (byte)(sig.V + 27)]) };
+        return new PaymentPayload(2, Requirement, tamper?.Invoke(payload) ?? payload);
+    }
+
+    [Fact]
+    public void A_correctly_signed_authorization_passes_the_offchain_rules() =>
+        Assert.Null(EvmExactVerifier.Check(Signed(), Requirement, DateTimeOffset.UtcNow, out _));
+
+    [Theory]
+    [InlineData("other_key", "invalid_exact_evm_payload_signature")]
+    [InlineData("short", "invalid_exact_evm_payload_authorization_value_mismatch")]
+    [InlineData("expired", "invalid_exact_evm_payload_authorization_valid_before")]
+    [InlineData("future", "invalid_exact_evm_payload_signature")]
+    [InlineData("wrong_to", "invalid_exact_evm_payload_signature")]
+    [InlineData("garbage", "invalid_payload")]
+    public void Each_broken_rule_is_named(string how, string reason)
+    {
+        var payload = how switch
+        {
+            "other_key" => Signed(key: Hex.Decode("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")),
+            "short" => Signed(value: "999999"),
+            "expired" => Signed(validBefore: DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3),
+            "future" => Signed(p => { p["authorization"]!["validAfter"] = "4000000000"; return p; }),
+            "wrong_to" => Signed(p => { p["authorization"]!["to"] = "0x0000000000000000000000000000000000000001"; return p; }),
+            _ => Signed(p => new JsonObject { ["authorization"] = "nope" }),
+        };
+        Assert.Equal(reason, EvmExactVerifier.Check(payload, Requirement, DateTimeOffset.UtcNow, out _)?.InvalidReason);
+    }
+}
