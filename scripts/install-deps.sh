@@ -14,7 +14,12 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+command -v psql >/dev/null || { echo "psql missing: apt-get install postgresql-client" >&2; exit 1; }
 if [ ! -x "$MS_REPO/scripts/node/node_modules/.bin/azurite-blob" ]; then
   echo "npm ci (azurite)"
   (cd "$MS_REPO/scripts/node" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ ! -x "$MS_REPO/tests/conformance/node_modules/.bin/anvil" ]; then
+  echo "npm ci (anvil, solc, viem, official x402 SDK)"
+  (cd "$MS_REPO/tests/conformance" && npm ci --no-audit --no-fund --loglevel=error)
 fi

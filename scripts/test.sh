@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, starts the real services on loopback, runs every test
-# project, stops the services. Extra arguments go to `dotnet test` (e.g. --filter Payment).
-set -euo pipefail
+# The test command: installs what is missing, starts the real services on loopback, runs every .NET test
+# project and then the x402 conformance suite (anvil + the official client), stops the services, and
+# closes with one line of totals. Extra arguments go to `dotnet test` (e.g. --filter Payment).
+set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/env.sh"
-"$here/install-deps.sh"
-"$here/testdata.sh"
+"$here/install-deps.sh" || exit 1
+"$here/testdata.sh" || exit 1
 trap '"$here/services.sh" stop' EXIT
-"$here/services.sh" start
+"$here/services.sh" start || exit 1
 cd "$MS_REPO"
-dotnet test Mirrorstage.sln --nologo -v quiet "$@"
+log="$MS_STATE/test-logs"; mkdir -p "$log"
+
+dotnet test Mirrorstage.sln --nologo "$@" 2>&1 | tee "$log/dotnet.txt"
+dotnet_rc=${PIPESTATUS[0]}
+(cd tests/conformance && node --test --test-concurrency=1 conformance/) 2>&1 | tee "$log/conformance.txt"
+node_rc=${PIPESTATUS[0]}
+
+sum() { grep -oE "$1" "$2" | grep -oE '[0-9]+' | paste -sd+ - | bc; }
+passed=$(( $(sum 'Passed: +[0-9]+' "$log/dotnet.txt" || echo 0) + $(sum '^# pass [0-9]+' "$log/conformance.txt" || echo 0) ))
+failed=$(( $(sum 'Failed: +[0-9]+' "$log/dotnet.txt" || echo 0) + $(sum '^# fail [0-9]+' "$log/conformance.txt" || echo 0) ))
+[ "$dotnet_rc" -eq 0 ] && [ "$node_rc" -eq 0 ] || failed=$(( failed > 0 ? failed : 1 ))
+echo
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -169,6 +169,26 @@ public class PaymentTests(PaidGateway gateway)
     }
 
     [Fact]
+    public async Task Money_settled_for_a_session_that_could_not_be_recorded_becomes_credit()
+    {
+        const string payer = "0x00000000000000000000000000000000000000D4";
+        var accepted = await RequirementsAsync(AppendFault.Minutes.ToString());
+        gateway.Facilitator.Reset();
+        var response = await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut, duration: AppendFault.Minutes.ToString()), Payment(accepted, payer)));
+
+        await AssertErrorAsync(response, 503, "session_not_recorded");
+        Assert.Equal(1, gateway.Facilitator.Settles);
+        var events = await gateway.EventsOfAsync(Events.Wallets.WalletAddress.StreamKey(payer));
+        var credit = Assert.IsType<Events.Wallets.CreditGranted>(Assert.Single(events));
+        Assert.Equal((3_700_000L, "settled_but_not_recorded"), (credit.AmountAtomic, credit.Reason));
+        await using var query = gateway.Store.QuerySession();
+        var balance = await query.LoadAsync<Events.Wallets.WalletBalance>(Events.Wallets.WalletAddress.StreamKey(payer));
+        Assert.Equal(3_700_000, balance!.BalanceAtomic);
+        var ledger = await query.Query<Events.Billing.BillingLedger>().Where(l => l.Wallet == payer.ToLowerInvariant()).ToListAsync();
+        Assert.Equal("credit_granted", Assert.Single(ledger).Kind);
+    }
+
+    [Fact]
     public async Task A_wallet_field_that_is_not_the_payer_is_refused_before_settlement()
     {
         var accepted = await RequirementsAsync();

@@ -25,7 +25,11 @@ public class GatewayFactory(IDictionary<string, string?> settings) : WebApplicat
         builder.UseSetting("Mirrorstage:Gateway:PublicBaseUrl", "https://render.test");
         builder.UseSetting("Mirrorstage:Blobs:Folder", BlobFolder);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(s => s.AddSingleton<IFacilitatorRouter>(Facilitator));
+        builder.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<IFacilitatorRouter>(Facilitator);
+            s.ConfigureMarten(o => o.Listeners.Add(new AppendFault()));
+        });
     }
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();

@@ -22,16 +22,15 @@ public static class TestEnvironment
            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
            $"BlobEndpoint=http://127.0.0.1:{Environment.GetEnvironmentVariable("MIRRORSTAGE_AZURITE_PORT") ?? "55100"}/devstoreaccount1;";
 
-    /// <summary>A database of the tests' own on the test server, created when missing.</summary>
+    /// <summary>A database of the tests' own on the test server, made new for each test run so that
+    /// what a test counts was written by this run only.</summary>
     public static string Database(string name)
     {
         using (var admin = new NpgsqlConnection(PostgresServer + ";Database=postgres"))
         {
             admin.Open();
-            using var exists = new NpgsqlCommand("select 1 from pg_database where datname = @n", admin);
-            exists.Parameters.AddWithValue("n", name);
-            if (exists.ExecuteScalar() is null)
-                new NpgsqlCommand($"create database \"{name}\"", admin).ExecuteNonQuery();
+            new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", admin).ExecuteNonQuery();
+            new NpgsqlCommand($"create database \"{name}\"", admin).ExecuteNonQuery();
         }
         return $"{PostgresServer};Database={name};Maximum Pool Size=200";
     }
