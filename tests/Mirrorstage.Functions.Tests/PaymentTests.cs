@@ -244,3 +244,20 @@ internal static class PaymentRequestExtensions
         return request;
     }
 }
+
+/// <summary>The gateway's own rules run before the facilitator: a forged signature never reaches it.</summary>
+[Collection(GatewayCollection.Name)]
+public class LocalPaymentRulesTests(PaidGateway gateway)
+{
+    [Fact]
+    public async Task A_forged_Solana_payment_is_refused_by_the_gateway_itself()
+    {
+        var client = gateway.CreateClient();
+        var solana = DecodeRequired(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut)))).Accepts[1];
+        gateway.Facilitator.Reset();
+        var forged = X402Headers.Encode(new PaymentPayload(2, solana, new System.Text.Json.Nodes.JsonObject { ["transaction"] = Convert.ToBase64String(new byte[200]) }));
+        var response = await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), forged));
+        await AssertErrorAsync(response, 402, "payment_invalid");
+        Assert.Equal(0, gateway.Facilitator.Verifies);
+    }
+}

@@ -23,6 +23,9 @@ public sealed class NetworkOptions
     /// <summary>0x-prefixed 32-byte key of the relayer that pays gas for self-settlement. Keep it in a secret store.</summary>
     public string? RelayerPrivateKey { get; set; }
     public int ReceiptTimeoutSeconds { get; set; } = 60;
+    /// <summary>Check the scheme's rules (signature, amount, recipient, window, Solana layout) in the gateway
+    /// before asking the facilitator. On by default.</summary>
+    public bool VerifyLocally { get; set; } = true;
 
     public bool SelfSettles => string.Equals(Settlement, "self", StringComparison.OrdinalIgnoreCase);
 

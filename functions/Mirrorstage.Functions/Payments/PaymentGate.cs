@@ -47,6 +47,10 @@ public sealed class PaymentGate(
         if (await FindRecordedAsync(key, demand, ct) is { } recorded) return recorded;
 
         if (PaymentKeys.EvmPayer(payload) is { } evmPayer) demand.CheckPayer?.Invoke(evmPayer);
+        if (payments.Value.Enabled.First(n => n.Network == requirement.Network).VerifyLocally
+            && ExactSchemeRules.Check(payload, requirement, clock.GetUtcNow()) is { } refused)
+            throw Required(http, ours, demand, "payment_invalid",
+                $"The payment was refused: {refused.InvalidReason} ({refused.InvalidMessage}).");
 
         if (!await TryClaimAsync(key, demand, ct))
             return await FindRecordedAsync(key, demand, ct)

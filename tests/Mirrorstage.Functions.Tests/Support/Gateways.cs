@@ -64,6 +64,8 @@ public sealed class PaidGateway() : GatewayFactory(new Dictionary<string, string
     ["Mirrorstage:Payments:Networks:0:PayTo"] = "0x000000000000000000000000000000000000dEaD",
     ["Mirrorstage:Payments:Networks:0:AssetName"] = "USDC",
     ["Mirrorstage:Payments:Networks:0:AssetVersion"] = "2",
+    // The scripted facilitator decides here; real signatures are checked in the x402 and conformance suites.
+    ["Mirrorstage:Payments:Networks:0:VerifyLocally"] = "false",
     ["Mirrorstage:Payments:Networks:1:Network"] = "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
     ["Mirrorstage:Payments:Networks:1:Asset"] = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU",
     ["Mirrorstage:Payments:Networks:1:PayTo"] = "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin",
