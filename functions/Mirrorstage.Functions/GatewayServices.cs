@@ -35,7 +35,10 @@ public static class GatewayServices
             .Validate(p => { try { Price.PerMinuteAtomic(p); return true; } catch (InvalidOperationException) { return false; } },
                 "Mirrorstage:Pricing:PricePerMinuteUsd must be a whole number of USDC atomic units (6 decimals).")
             .ValidateOnStart();
-        services.AddOptions<PaymentOptions>().BindConfiguration(PaymentOptions.Section);
+        services.AddOptions<PaymentOptions>().BindConfiguration(PaymentOptions.Section)
+            .PostConfigure(o => o.Networks.ForEach(KnownNetworks.Apply))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PaymentOptions>, PaymentOptionsValidator>();
         services.AddOptions<ImageOptions>().BindConfiguration(ImageOptions.Section);
         services.AddOptions<BlobOptions>().BindConfiguration(BlobOptions.Section);
 

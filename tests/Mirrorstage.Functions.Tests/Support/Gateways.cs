@@ -59,17 +59,16 @@ public sealed class FreeGateway() : GatewayFactory(new Dictionary<string, string
 public sealed class PaidGateway() : GatewayFactory(new Dictionary<string, string?>
 {
     ["Mirrorstage:Pricing:PricePerMinuteUsd"] = "0.10",
-    ["Mirrorstage:Payments:Networks:0:Network"] = "eip155:84532",
-    ["Mirrorstage:Payments:Networks:0:Asset"] = "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+    ["Mirrorstage:Payments:Networks:0:Network"] = "base-sepolia", // a known name: asset and EIP-712 domain filled in
     ["Mirrorstage:Payments:Networks:0:PayTo"] = "0x000000000000000000000000000000000000dEaD",
-    ["Mirrorstage:Payments:Networks:0:AssetName"] = "USDC",
-    ["Mirrorstage:Payments:Networks:0:AssetVersion"] = "2",
+    ["Mirrorstage:Payments:Networks:0:FacilitatorUrl"] = "http://127.0.0.1:9/unused-scripted",
     // The scripted facilitator decides here; real signatures are checked in the x402 and conformance suites.
     ["Mirrorstage:Payments:Networks:0:VerifyLocally"] = "false",
     ["Mirrorstage:Payments:Networks:1:Network"] = "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
     ["Mirrorstage:Payments:Networks:1:Asset"] = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU",
     ["Mirrorstage:Payments:Networks:1:PayTo"] = "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin",
     ["Mirrorstage:Payments:Networks:1:FeePayer"] = "2wmVCSfPxGPjrnMMn7rchp4uaeoTqN39mXFC2zhPdri9",
+    ["Mirrorstage:Payments:Networks:1:FacilitatorUrl"] = "http://127.0.0.1:9/unused-scripted",
     ["Mirrorstage:Payments:Networks:2:Network"] = "eip155:8453",
     ["Mirrorstage:Payments:Networks:2:Enabled"] = "false",
     ["Mirrorstage:Payments:Networks:2:Asset"] = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
