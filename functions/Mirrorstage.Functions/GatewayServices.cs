@@ -61,12 +61,13 @@ public static class GatewayServices
         services.AddHttpClient("evm-rpc", c => c.Timeout = TimeSpan.FromSeconds(20));
         services.AddSingleton<IFacilitatorRouter, FacilitatorRouter>();
         services.AddScoped<PaymentGate>();
+        services.AddSingleton<CreditChallenges>();
         services.AddScoped<CreditGrants>();
 
         services.ConfigureHttpJsonOptions(o => AppJson.Configure(o.SerializerOptions));
         services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyMethod()
-            .WithHeaders("Authorization", "Content-Type", X402Headers.PaymentSignature)
-            .WithExposedHeaders(X402Headers.PaymentRequired, X402Headers.PaymentResponse)));
+            .WithHeaders("Authorization", "Content-Type", X402Headers.PaymentSignature, CreditChallenges.ChallengeHeader, CreditChallenges.SignatureHeader)
+            .WithExposedHeaders(X402Headers.PaymentRequired, X402Headers.PaymentResponse, CreditChallenges.ChallengeHeader)));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
     }
 

@@ -20,6 +20,7 @@ public sealed class PaymentGate(
     IDocumentStore store,
     PublicUrls urls,
     TimeProvider clock,
+    CreditChallenges challenges,
     ILogger<PaymentGate> log)
 {
     public async Task<PaymentResult> CollectAsync(HttpContext http, PaymentDemand demand, CancellationToken ct)
@@ -125,6 +126,33 @@ public sealed class PaymentGate(
             RecordedAt = clock.GetUtcNow(),
         });
 
+    /// <summary>A request paid with wallet credits: the proof is checked here; the spend is appended with the session.</summary>
+    public async Task<PaymentResult> CollectCreditsAsync(HttpRequest request, PaymentDemand demand, CancellationToken ct)
+    {
+        var proof = challenges.Verify(request, demand.CreditWallet, demand.AmountAtomic, demand.RequestFingerprint);
+        var credits = new PaymentResult.Credits(proof);
+        return await FindRecordedAsync(credits.Key, demand, ct) ?? credits;
+    }
+
+    /// <summary>Appends the wallet's CreditSpent and the single-use record of the challenge to the caller's transaction.</summary>
+    public async Task SpendCreditsAsync(IDocumentSession session, PaymentResult.Credits credits, string sessionId, PaymentDemand demand, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<Events.Wallets.Wallet>(Events.Wallets.WalletAddress.StreamKey(credits.Proof.Wallet), ct);
+        try
+        {
+            stream.AppendMany(Events.Wallets.WalletDecider.Spend(stream.Aggregate, credits.Proof.Wallet, demand.AmountAtomic, sessionId, demand.Purpose, clock.GetUtcNow()));
+        }
+        catch (Events.DomainException e) when (e.Code == "insufficient_credits")
+        {
+            throw new ApiException(402, "insufficient_credits", e.Message + " Pay with x402 instead (PAYMENT-SIGNATURE).");
+        }
+        session.Insert(new PaymentRecord
+        {
+            Id = credits.Key, SessionId = sessionId, Purpose = demand.Purpose, RequestFingerprint = demand.RequestFingerprint,
+            Transaction = "credits", RecordedAt = clock.GetUtcNow(),
+        });
+    }
+
     private async Task<PaymentResult?> FindRecordedAsync(string key, PaymentDemand demand, CancellationToken ct)
     {
         await using var query = store.QuerySession();
@@ -161,7 +189,10 @@ public sealed class PaymentGate(
     {
         var resource = new ResourceInfo(urls.Base(http.Request) + http.Request.Path, demand.Description, "application/json");
         var body = new PaymentRequired(X402Headers.Version, message, resource, accepts, new System.Text.Json.Nodes.JsonObject());
-        return new ApiException(402, code, message, new Dictionary<string, string> { [X402Headers.PaymentRequired] = X402Headers.Encode(body) });
+        var headers = new Dictionary<string, string> { [X402Headers.PaymentRequired] = X402Headers.Encode(body) };
+        if (demand.CreditWallet is { } wallet)
+            headers[CreditChallenges.ChallengeHeader] = challenges.Issue(wallet, demand.AmountAtomic, demand.RequestFingerprint);
+        return new ApiException(402, code, message, headers);
     }
 
     private static SettleResponse? Decode(string? header)

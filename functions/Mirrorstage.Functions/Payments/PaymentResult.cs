@@ -10,7 +10,8 @@ public sealed record PaymentDemand(
     long AmountAtomic,
     string Description,
     string RequestFingerprint,
-    Action<string>? CheckPayer = null);
+    Action<string>? CheckPayer = null,
+    string? CreditWallet = null);
 
 public abstract record PaymentResult
 {
@@ -19,6 +20,12 @@ public abstract record PaymentResult
 
     /// <summary>Money moved: record it with what it paid for, in the same transaction.</summary>
     public sealed record Settled(SettledPayment Payment, SettleResponse Response) : PaymentResult;
+
+    /// <summary>Paid from the wallet's credits, proven by its signature over our challenge.</summary>
+    public sealed record Credits(CreditChallenges.Proof Proof) : PaymentResult
+    {
+        public string Key => "credit|" + Proof.Nonce;
+    }
 
     /// <summary>This exact request was already paid and recorded: answer as before, charge nothing.</summary>
     public sealed record AlreadyRecorded(string SessionId, SettleResponse? Response) : PaymentResult;

@@ -31,7 +31,7 @@ public static class CreateSession
         IRenderCapacity capacity,
         IBlobStore blobs,
         PaymentGate payments,
-        CreditGrants credits,
+        CreditGrants creditGrants,
         IDocumentStore store,
         IWarmQueue queue,
         SessionTokens tokens,
@@ -53,19 +53,23 @@ public static class CreateSession
             {
                 if (form.Wallet is not null && !WalletAddress.SameWallet(form.Wallet, payer))
                     throw new ApiException(403, "wallet_mismatch", "The payment comes from a different wallet than the `wallet` field names.");
-            });
+            }, form.Wallet);
+        var paysWithCredits = price > 0 && CreditChallenges.IsCreditPayment(http.Request);
 
         // Store the photo before money moves (a storage failure must not cost anything); a bare 402 probe skips it.
         ReferenceImage? reference = null;
-        if (price == 0 || http.Request.Headers.ContainsKey(X402Headers.PaymentSignature))
+        if (price == 0 || paysWithCredits || http.Request.Headers.ContainsKey(X402Headers.PaymentSignature))
             reference = await StoreAsync(blobs, imageHash, form.Image, image, ct);
 
-        var payment = await payments.CollectAsync(http, demand, ct);
+        var payment = paysWithCredits
+            ? await payments.CollectCreditsAsync(http.Request, demand, ct)
+            : await payments.CollectAsync(http, demand, ct);
         if (payment is PaymentResult.AlreadyRecorded again)
             return await AnswerAsync(http, store, responses, again.SessionId, again.Response, ct);
 
         var id = SessionTokens.NewSessionId();
         var settled = payment as PaymentResult.Settled;
+        var credits = payment as PaymentResult.Credits;
         var events = SessionDecider.Decide(new Cmd(
             id,
             SessionTokens.Hash(tokens.SessionToken(id)),
@@ -77,20 +81,25 @@ public static class CreateSession
             price,
             settled?.Payment.Payer is { } payer && payer != "unknown" ? WalletAddress.Normalize(payer) : form.Wallet is { } w ? WalletAddress.Normalize(w) : null,
             settled?.Payment,
-            0,
+            credits is null ? 0 : price,
             clock.GetUtcNow()));
 
         await using (var session = store.LightweightSession())
         {
             session.Events.StartStream<Session>(id, events);
             if (settled is not null) payments.Record(session, settled, id, demand);
+            if (credits is not null) await payments.SpendCreditsAsync(session, credits, id, demand, ct);
             try
             {
                 await session.SaveChangesAsync(ct);
             }
             catch (Exception e) when (settled is not null)
             {
-                throw await credits.KeepPaymentAsCreditAsync(settled, id, e);
+                throw await creditGrants.KeepPaymentAsCreditAsync(settled, id, e);
+            }
+            catch (JasperFx.DocumentAlreadyExistsException) when (credits is not null)
+            {
+                throw new ApiException(409, "payment_already_used", "This credit challenge was already used; ask for a new one.");
             }
         }
 

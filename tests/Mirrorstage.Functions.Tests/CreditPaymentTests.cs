@@ -1,0 +1,167 @@
+using System.Text;
+using Mirrorstage.Events.Sessions;
+using Mirrorstage.Events.Wallets;
+using Mirrorstage.Functions.Payments;
+using Mirrorstage.Functions.Tests.Support;
+using Mirrorstage.X402.Evm;
+using Mirrorstage.X402.Svm;
+using Org.BouncyCastle.Math.EC.Rfc8032;
+using static Mirrorstage.Functions.Tests.Support.Requests;
+
+namespace Mirrorstage.Functions.Tests;
+
+/// <summary>Paying entirely with wallet credits, proven by the wallet's signature over a challenge bound to the request.</summary>
+[Collection(GatewayCollection.Name)]
+public class CreditPaymentTests(PaidGateway gateway)
+{
+    private readonly HttpClient _client = gateway.CreateClient();
+
+    private static (byte[] Key, string Address) NewEvmWallet()
+    {
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        return (key, Hex.Encode(Secp256k1.AddressOf(key)));
+    }
+
+    private static string PersonalSign(byte[] key, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var sig = Secp256k1.Sign(Keccak.Hash([.. Encoding.UTF8.GetBytes($"\x19Ethereum Signed Message:\n{bytes.Length}"), .. bytes]), key);
+        return Hex.Encode([.. sig.R, .. sig.S, (byte)(sig.V + 27)]);
+    }
+
+    private async Task GrantAsync(string wallet, long amount)
+    {
+        await using var session = gateway.Store.LightweightSession();
+        session.Events.Append(WalletAddress.StreamKey(wallet), WalletDecider.Grant(wallet, amount, "refund", null, null, DateTimeOffset.UtcNow));
+        await session.SaveChangesAsync();
+    }
+
+    private async Task<long> BalanceAsync(string wallet)
+    {
+        await using var query = gateway.Store.QuerySession();
+        return (await query.LoadAsync<WalletBalance>(WalletAddress.StreamKey(wallet)))?.BalanceAtomic ?? 0;
+    }
+
+    private async Task<string> ChallengeAsync(string wallet, string duration = "15")
+    {
+        var response = await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut, duration: duration, wallet: wallet)));
+        await AssertErrorAsync(response, 402, "payment_required");
+        return response.Headers.GetValues(CreditChallenges.ChallengeHeader).Single();
+    }
+
+    private static string TextOf(string challenge)
+    {
+        var b = challenge.Split('.')[0].Replace('-', '+').Replace('_', '/');
+        return Encoding.UTF8.GetString(Convert.FromBase64String(b.PadRight(b.Length + (4 - b.Length % 4) % 4, '=')));
+    }
+
+    private HttpRequestMessage Paid(string wallet, string challenge, string signature, string duration = "15")
+    {
+        var request = CreateSession(SessionForm(TestImages.Astronaut, duration: duration, wallet: wallet));
+        request.Headers.Add(CreditChallenges.ChallengeHeader, challenge);
+        request.Headers.Add(CreditChallenges.SignatureHeader, signature);
+        return request;
+    }
+
+    [Fact]
+    public async Task An_EVM_wallet_pays_a_session_from_its_credits()
+    {
+        var (key, wallet) = NewEvmWallet();
+        await GrantAsync(wallet, 1_500_000);
+        var challenge = await ChallengeAsync(wallet);
+        Assert.Contains($"Wallet: {wallet}", TextOf(challenge));
+        Assert.Contains("Amount: 1000000 USDC atomic units", TextOf(challenge));
+        gateway.Facilitator.Reset();
+
+        var response = await _client.SendAsync(Paid(wallet, challenge, PersonalSign(key, TextOf(challenge))));
+        Assert.Equal(201, (int)response.StatusCode);
+        var json = await JsonAsync(response);
+        Assert.Equal(1.00m, json["price_usd"]!.GetValue<decimal>());
+        Assert.Equal(wallet, json["wallet"]!.GetValue<string>());
+        Assert.Equal(500_000, await BalanceAsync(wallet));
+        Assert.Equal(0, gateway.Facilitator.Verifies);
+        var spent = (await gateway.EventsOfAsync(json["session_id"]!.GetValue<string>())).OfType<CreditsSpent>().Single();
+        Assert.Equal((wallet, 1_000_000L), (spent.Wallet, spent.AmountAtomic));
+
+        // The same signed challenge for the same request answers with the same session, charging nothing more.
+        var retry = await JsonAsync(await _client.SendAsync(Paid(wallet, challenge, PersonalSign(key, TextOf(challenge)))));
+        Assert.Equal(json["session_id"]!.GetValue<string>(), retry["session_id"]!.GetValue<string>());
+        Assert.Equal(500_000, await BalanceAsync(wallet));
+    }
+
+    [Fact]
+    public async Task A_Solana_wallet_pays_with_an_Ed25519_signature()
+    {
+        var secret = new byte[32];
+        Ed25519.GeneratePrivateKey(new Org.BouncyCastle.Security.SecureRandom(), secret);
+        var pub = new byte[32];
+        Ed25519.GeneratePublicKey(secret, 0, pub, 0);
+        var wallet = Base58.Encode(pub);
+        await GrantAsync(wallet, 1_000_000);
+        var challenge = await ChallengeAsync(wallet);
+        var text = Encoding.UTF8.GetBytes(TextOf(challenge));
+        var sig = new byte[64];
+        Ed25519.Sign(secret, 0, text, 0, text.Length, sig, 0);
+
+        var response = await _client.SendAsync(Paid(wallet, challenge, Base58.Encode(sig)));
+        Assert.Equal(201, (int)response.StatusCode);
+        Assert.Equal(0, await BalanceAsync(wallet));
+    }
+
+    [Fact]
+    public async Task A_signature_by_another_key_spends_nothing()
+    {
+        var (_, wallet) = NewEvmWallet();
+        var (otherKey, _) = NewEvmWallet();
+        await GrantAsync(wallet, 1_000_000);
+        var challenge = await ChallengeAsync(wallet);
+        var before = await gateway.CountEventsAsync();
+        await AssertErrorAsync(await _client.SendAsync(Paid(wallet, challenge, PersonalSign(otherKey, TextOf(challenge)))), 402, "credit_signature_invalid");
+        Assert.Equal(1_000_000, await BalanceAsync(wallet));
+        Assert.Equal(before, await gateway.CountEventsAsync());
+    }
+
+    [Fact]
+    public async Task Too_little_credit_is_a_402()
+    {
+        var (key, wallet) = NewEvmWallet();
+        await GrantAsync(wallet, 999_999);
+        var challenge = await ChallengeAsync(wallet);
+        await AssertErrorAsync(await _client.SendAsync(Paid(wallet, challenge, PersonalSign(key, TextOf(challenge)))), 402, "insufficient_credits");
+        Assert.Equal(999_999, await BalanceAsync(wallet));
+    }
+
+    [Fact]
+    public async Task A_challenge_only_pays_for_the_request_it_was_issued_for()
+    {
+        var (key, wallet) = NewEvmWallet();
+        await GrantAsync(wallet, 5_000_000);
+        var challenge = await ChallengeAsync(wallet, "15");
+        var signature = PersonalSign(key, TextOf(challenge));
+        await AssertErrorAsync(await _client.SendAsync(Paid(wallet, challenge, signature, duration: "20")), 402, "credit_challenge_mismatch");
+        var (_, other) = NewEvmWallet();
+        await AssertErrorAsync(await _client.SendAsync(Paid(other, challenge, signature)), 402, "credit_challenge_mismatch");
+        Assert.Equal(5_000_000, await BalanceAsync(wallet));
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("a.b")]
+    [InlineData("")]
+    public async Task A_forged_challenge_is_a_400(string challenge)
+    {
+        var (key, wallet) = NewEvmWallet();
+        var real = await ChallengeAsync(wallet);
+        var tampered = challenge == "" ? real[..^4] + "AAAA" : challenge;
+        await AssertErrorAsync(await _client.SendAsync(Paid(wallet, tampered, PersonalSign(key, "x"))), 400, "invalid_credit_challenge");
+    }
+
+    [Fact]
+    public async Task Credits_without_a_wallet_field_are_a_400()
+    {
+        var request = CreateSession(SessionForm(TestImages.Astronaut));
+        request.Headers.Add(CreditChallenges.ChallengeHeader, "x.y");
+        request.Headers.Add(CreditChallenges.SignatureHeader, "0x00");
+        await AssertErrorAsync(await _client.SendAsync(request), 400, "wallet_required");
+    }
+}
