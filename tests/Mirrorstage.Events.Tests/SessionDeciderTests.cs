@@ -128,3 +128,34 @@ public class SessionDeciderTests
         Assert.Equal(("w2", T0.AddMinutes(16), (DateTimeOffset?)null), (state.ClaimedBy, state.ExpiresAt, state.InterruptedAt));
     }
 }
+
+public class SessionFailureTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 2, 24, 12, 0, 0, TimeSpan.Zero);
+    private static readonly ReferenceImage Face = new("references/a.png", "crops/a-256.png", 256);
+
+    private static Session Paid() => new object[]
+    {
+        new PaymentSettled("s1", "create", "eip155:8453", "0xw", "0xusdc", 1_000_000, "0xtx", "k1", T0),
+        new PaymentSettled("s1", "extend", "eip155:8453", "0xw", "0xusdc", 500_000, "0xtx2", "k2", T0),
+    }.Aggregate(Session.Create(new SessionCreated("s1", "th", Face, "hls", null, 15, 1_000_000, "0xw", T0)), Session.When);
+
+    [Fact]
+    public void A_session_that_never_went_live_is_refunded_everything_it_paid()
+    {
+        var state = Paid();
+        Assert.Equal([new SessionFailed("s1", "no_worker", T0)], SessionDecider.Decide(state, new FailSession("no_worker", T0)));
+        Assert.Equal(1_500_000, SessionDecider.RefundOnFailure(state));
+    }
+
+    [Fact]
+    public void A_session_that_went_live_is_not_refunded()
+    {
+        var live = Session.When(Paid(), new SessionActivated("s1", "w1", T0, T0.AddMinutes(15)));
+        Assert.Equal(0, SessionDecider.RefundOnFailure(live));
+    }
+
+    [Fact]
+    public void Failing_a_finished_session_is_already_satisfied() =>
+        Assert.Empty(SessionDecider.Decide(Session.When(Paid(), new SessionEnded("s1", "deleted", 0, T0)), new FailSession("x", T0)));
+}

@@ -16,7 +16,8 @@ public sealed record Session(
     DateTimeOffset? ExpiresAt = null,
     DateTimeOffset? InterruptedAt = null,
     DateTimeOffset? EndedAt = null,
-    int ShareCount = 0)
+    int ShareCount = 0,
+    long PaidAtomic = 0)
 {
     public bool IsOpen => Status is SessionStatus.Warming or SessionStatus.Active;
 
@@ -25,6 +26,8 @@ public sealed record Session(
 
     public static Session When(Session state, object @event) => @event switch
     {
+        PaymentSettled e => state with { PaidAtomic = state.PaidAtomic + e.AmountAtomic },
+        CreditsSpent e => state with { PaidAtomic = state.PaidAtomic + e.AmountAtomic },
         SessionClaimed e => state with { ClaimedBy = e.WorkerId, ClaimedAt = e.ClaimedAt },
         SessionActivated e => state with { Status = SessionStatus.Active, StartedAt = e.StartedAt, ExpiresAt = e.ExpiresAt },
         SessionExtended e => state with
@@ -41,6 +44,8 @@ public sealed record Session(
     };
 
     // Marten's live aggregation finds these by convention and delegates to the pure When.
+    public Session Apply(PaymentSettled e) => When(this, e);
+    public Session Apply(CreditsSpent e) => When(this, e);
     public Session Apply(SessionClaimed e) => When(this, e);
     public Session Apply(SessionActivated e) => When(this, e);
     public Session Apply(SessionExtended e) => When(this, e);

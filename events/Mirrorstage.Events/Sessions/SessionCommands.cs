@@ -23,3 +23,5 @@ public sealed record ShareSession(string ShareTokenHash, DateTimeOffset Now);
 public sealed record ExtendSession(int Minutes, long PriceAtomic, string? PayerWallet, SettledPayment? Payment, DateTimeOffset Now);
 
 public sealed record EndSession(string RequestedBy, string Reason, DateTimeOffset Now);
+
+public sealed record FailSession(string FailureReason, DateTimeOffset Now);

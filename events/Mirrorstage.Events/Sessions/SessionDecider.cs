@@ -54,4 +54,11 @@ public static class SessionDecider
             new SessionEnded(s.Id, c.Reason, ended.GpuSecondsAt(c.Now), c.Now),
         ];
     }
+
+    /// <summary>A session that could not be served. Failing a finished session is already satisfied.</summary>
+    public static object[] Decide(Session s, FailSession c) =>
+        s.IsOpen ? [new SessionFailed(s.Id, c.FailureReason, c.Now)] : [];
+
+    /// <summary>What a failure gives back to the paying wallet: everything, if the session never went live.</summary>
+    public static long RefundOnFailure(Session s) => s.StartedAt is null ? s.PaidAtomic : 0;
 }
