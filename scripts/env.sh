@@ -17,3 +17,22 @@ ms_wait_port() { # host port seconds name
   echo "$4 did not open $1:$2 within $3 s" >&2
   return 1
 }
+
+# ms_start_gateway PORT DATA_DIR [NAME=VALUE ...]: builds and starts the Release gateway against the local
+# PostgreSQL, in the background, logging to DATA_DIR/gateway.log; sets MS_GATEWAY_PID and waits for the port.
+ms_start_gateway() {
+  local port="$1" data="$2"; shift 2
+  (cd "$MS_REPO" && dotnet build -c Release -v quiet --nologo functions/Mirrorstage.Functions >/dev/null)
+  mkdir -p "$data"
+  (cd "$data" && env ASPNETCORE_URLS="http://127.0.0.1:$port" \
+    ConnectionStrings__Marten="Host=127.0.0.1;Port=$MS_PG_PORT;Username=postgres;Database=postgres;Maximum Pool Size=200" \
+    "$@" "$MS_REPO/functions/Mirrorstage.Functions/bin/Release/net10.0/Mirrorstage.Functions" >"$data/gateway.log" 2>&1) &
+  MS_GATEWAY_PID=$!
+  ms_wait_port 127.0.0.1 "$port" 60 gateway
+}
+
+# ms_cli ARGS...: the Release `mirrorstage` CLI.
+ms_cli() {
+  (cd "$MS_REPO" && dotnet build -c Release -v quiet --nologo cli/Mirrorstage.Cli >/dev/null)
+  "$MS_REPO/cli/Mirrorstage.Cli/bin/Release/net10.0/mirrorstage" "$@"
+}
