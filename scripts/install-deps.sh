@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the gateway and its tests need on a fresh Debian 12 machine:
-# PostgreSQL, OpenCV's runtime dependency and Haar cascades, ffmpeg, and Azurite (npm).
+# PostgreSQL, RabbitMQ, OpenCV's runtime dependency and Haar cascades, ffmpeg, Azurite and the chain rig (npm).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 need=()
@@ -8,6 +8,7 @@ need=()
 [ -f /usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml ] || need+=(opencv-data)
 dpkg -s libgtk-3-0 >/dev/null 2>&1 || need+=(libgtk-3-0)
 command -v ffprobe >/dev/null || need+=(ffmpeg)
+command -v rabbitmq-server >/dev/null || need+=(rabbitmq-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "apt-get install ${need[*]}"
   [ "$(id -u)" = 0 ] && SUDO="" || SUDO=sudo

@@ -55,8 +55,13 @@ public static class GatewayServices
         services.AddSingleton<ReferenceImageProcessor>();
         services.AddSingleton<IRenderCapacity, ConfiguredCapacity>();
         services.AddSingleton<IBlobStore>(sp => CreateBlobStore(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
+        services.AddOptions<AmqpOptions>().BindConfiguration(AmqpOptions.Section);
         services.AddSingleton<InProcessWarmQueue>();
-        services.AddSingleton<IWarmQueue>(sp => sp.GetRequiredService<InProcessWarmQueue>());
+        services.AddSingleton<IWarmQueue>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
+        {
+            { Transport: "amqp" } amqp => new AmqpWarmQueue(amqp),
+            _ => sp.GetRequiredService<InProcessWarmQueue>(),
+        });
         services.AddHttpClient("x402-facilitator", c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddHttpClient("evm-rpc", c => c.Timeout = TimeSpan.FromSeconds(20));
         services.AddSingleton<IFacilitatorRouter, FacilitatorRouter>();

@@ -67,3 +67,27 @@ public class CreateSessionTests(FreeGateway gateway)
         Assert.Contains(id, seen);
     }
 }
+
+/// <summary>With the AMQP transport configured, a created session's warm request reaches the broker.</summary>
+[Collection(GatewayCollection.Name)]
+public class AmqpQueueTests
+{
+    [Fact]
+    public async Task A_created_session_is_queued_on_the_broker()
+    {
+        var queueName = "gateway-warm-" + Guid.NewGuid().ToString("N")[..8];
+        using var gateway = new GatewayFactory(new Dictionary<string, string?>
+        {
+            ["Mirrorstage:Queue:Transport"] = "amqp",
+            ["Mirrorstage:Queue:QueueName"] = queueName,
+            ["Mirrorstage:Queue:Address"] = Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AMQP") ?? "amqp://guest:guest@127.0.0.1:5672",
+        });
+        var json = await JsonAsync(await gateway.CreateClient().SendAsync(CreateSession(SessionForm(TestImages.Astronaut))));
+
+        await using var receiver = new Events.Messaging.AmqpWarmReceiver(new Events.Messaging.AmqpOptions { QueueName = queueName, Address = Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AMQP") ?? "amqp://guest:guest@127.0.0.1:5672" });
+        await receiver.ConnectAsync();
+        string? received = null;
+        Assert.True(await receiver.ReceiveOneAsync((m, _) => { received = m.SessionId; return Task.FromResult(Events.Messaging.WarmOutcome.Done); }, TimeSpan.FromSeconds(5), default));
+        Assert.Equal(json["session_id"]!.GetValue<string>(), received);
+    }
+}
