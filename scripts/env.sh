@@ -3,9 +3,10 @@
 MS_STATE="${MIRRORSTAGE_STATE:-/tmp/mirrorstage-services}"
 MS_PG_PORT="${MIRRORSTAGE_PG_PORT:-55432}"
 MS_AZURITE_PORT="${MIRRORSTAGE_AZURITE_PORT:-55100}"
+MS_RTMP_PORT="${MIRRORSTAGE_RTMP_PORT:-51935}"
 MS_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MS_PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
-export MS_STATE MS_PG_PORT MS_AZURITE_PORT MS_REPO MS_PG_BIN
+export MS_STATE MS_PG_PORT MS_AZURITE_PORT MS_RTMP_PORT MS_REPO MS_PG_BIN
 mkdir -p "$MS_STATE"
 
 ms_wait_port() { # host port seconds name

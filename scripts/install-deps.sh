@@ -9,6 +9,7 @@ need=()
 dpkg -s libgtk-3-0 >/dev/null 2>&1 || need+=(libgtk-3-0)
 command -v ffprobe >/dev/null || need+=(ffmpeg)
 command -v rabbitmq-server >/dev/null || need+=(rabbitmq-server)
+[ -f /usr/lib/nginx/modules/ngx_rtmp_module.so ] || need+=(nginx libnginx-mod-rtmp)
 if [ ${#need[@]} -gt 0 ]; then
   echo "apt-get install ${need[*]}"
   [ "$(id -u)" = 0 ] && SUDO="" || SUDO=sudo

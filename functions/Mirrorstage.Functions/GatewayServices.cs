@@ -1,16 +1,15 @@
-using Azure.Storage.Blobs;
 using Marten;
 using Microsoft.Extensions.Options;
 using Mirrorstage.Events;
 using Mirrorstage.Events.Messaging;
 using Mirrorstage.Events.Pricing;
 using Mirrorstage.Functions.Api;
-using Mirrorstage.Functions.Blobs;
+using Mirrorstage.Events.Storage;
 using Mirrorstage.Functions.Health;
 using Mirrorstage.Functions.Images;
 using Mirrorstage.Functions.Outputs;
 using Mirrorstage.Functions.Payments;
-using Mirrorstage.Functions.Queue;
+
 using Mirrorstage.Functions.Sessions;
 using Mirrorstage.X402;
 using Mirrorstage.X402.Facilitators;
@@ -54,7 +53,7 @@ public static class GatewayServices
         services.AddSingleton<FaceDetector>();
         services.AddSingleton<ReferenceImageProcessor>();
         services.AddSingleton<IRenderCapacity, ConfiguredCapacity>();
-        services.AddSingleton<IBlobStore>(sp => CreateBlobStore(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
+        services.AddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
         services.AddOptions<AmqpOptions>().BindConfiguration(AmqpOptions.Section);
         services.AddSingleton<InProcessWarmQueue>();
         services.AddSingleton<IWarmQueue>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
@@ -75,16 +74,6 @@ public static class GatewayServices
             .WithExposedHeaders(X402Headers.PaymentRequired, X402Headers.PaymentResponse, CreditChallenges.ChallengeHeader)));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
     }
-
-    private static IBlobStore CreateBlobStore(BlobOptions o) => o.Provider.ToLowerInvariant() switch
-    {
-        "folder" => new FolderBlobStore(o.Folder),
-        "azure" when !string.IsNullOrWhiteSpace(o.AzureConnectionString) =>
-            new AzureBlobStore(new BlobContainerClient(o.AzureConnectionString, o.AzureContainer)),
-        "azure" when !string.IsNullOrWhiteSpace(o.AzureServiceUri) =>
-            new AzureBlobStore(new BlobContainerClient(new Uri($"{o.AzureServiceUri.TrimEnd('/')}/{o.AzureContainer}"), new Azure.Identity.DefaultAzureCredential())),
-        _ => throw new InvalidOperationException($"Mirrorstage:Blobs:Provider '{o.Provider}' needs its settings (Folder, or AzureConnectionString / AzureServiceUri)."),
-    };
 
     public static void MapGateway(this WebApplication app)
     {

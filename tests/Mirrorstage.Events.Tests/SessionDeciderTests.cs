@@ -159,3 +159,34 @@ public class SessionFailureTests
     public void Failing_a_finished_session_is_already_satisfied() =>
         Assert.Empty(SessionDecider.Decide(Session.When(Paid(), new SessionEnded("s1", "deleted", 0, T0)), new FailSession("x", T0)));
 }
+
+public class WorkerDecisionTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 2, 24, 12, 0, 0, TimeSpan.Zero);
+    private static Session Warming() => Session.Create(new SessionCreated("s1", "th", new ReferenceImage("r", "c", 256), "rtmp", "rtmp://h/l/k", 15, 0, null, T0));
+
+    [Fact]
+    public void A_warming_session_is_claimed_once()
+    {
+        var claimed = SessionDecider.Decide(Warming(), new ClaimSession("w1", T0)).Aggregate(Warming(), Session.When);
+        Assert.Equal("w1", claimed.ClaimedBy);
+        Assert.Empty(SessionDecider.Decide(claimed, new ClaimSession("w2", T0)));
+    }
+
+    [Fact]
+    public void Only_the_claiming_worker_activates_and_the_expiry_counts_from_then()
+    {
+        var claimed = Session.When(Warming(), new SessionClaimed("s1", "w1", T0));
+        Assert.Empty(SessionDecider.Decide(claimed, new ActivateSession("w2", T0)));
+        Assert.Equal([new SessionActivated("s1", "w1", T0.AddSeconds(20), T0.AddSeconds(20).AddMinutes(15))],
+            SessionDecider.Decide(claimed, new ActivateSession("w1", T0.AddSeconds(20))));
+    }
+
+    [Fact]
+    public void A_live_session_ends_at_its_expiry_and_not_before()
+    {
+        var live = new object[] { new SessionClaimed("s1", "w1", T0), new SessionActivated("s1", "w1", T0, T0.AddMinutes(15)) }.Aggregate(Warming(), Session.When);
+        Assert.Empty(SessionDecider.Decide(live, new ExpireSession(T0.AddMinutes(14))));
+        Assert.Equal([new SessionEnded("s1", "expired", 900, T0.AddMinutes(15))], SessionDecider.Decide(live, new ExpireSession(T0.AddMinutes(15))));
+    }
+}

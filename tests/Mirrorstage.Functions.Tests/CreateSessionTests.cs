@@ -59,7 +59,7 @@ public class CreateSessionTests(FreeGateway gateway)
     [Fact]
     public async Task Each_created_session_is_queued_for_a_worker()
     {
-        var queue = gateway.Services.GetService(typeof(Queue.InProcessWarmQueue)) as Queue.InProcessWarmQueue;
+        var queue = gateway.Services.GetService(typeof(Events.Messaging.InProcessWarmQueue)) as Events.Messaging.InProcessWarmQueue;
         var json = await JsonAsync(await gateway.CreateClient().SendAsync(CreateSession(SessionForm(TestImages.Astronaut))));
         var id = json["session_id"]!.GetValue<string>();
         var seen = new List<string>();

@@ -11,7 +11,7 @@ public enum WarmOutcome { Done, RetryLater, Poison }
 /// answers: accepted when done, handed back (with its attempt count raised) on a transient failure, and
 /// dead-lettered with a reason after MaxAttempts or when it cannot be read. Credit is granted one message at
 /// a time, only while the worker has a free render slot.</summary>
-public sealed class AmqpWarmReceiver(AmqpOptions options) : IAsyncDisposable
+public sealed class AmqpWarmReceiver(AmqpOptions options) : IWarmSource, IAsyncDisposable
 {
     private Connection? _connection;
     private Session? _session;

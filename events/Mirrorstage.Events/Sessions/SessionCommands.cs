@@ -25,3 +25,9 @@ public sealed record ExtendSession(int Minutes, long PriceAtomic, string? PayerW
 public sealed record EndSession(string RequestedBy, string Reason, DateTimeOffset Now);
 
 public sealed record FailSession(string FailureReason, DateTimeOffset Now);
+
+public sealed record ClaimSession(string WorkerId, DateTimeOffset Now);
+
+public sealed record ActivateSession(string WorkerId, DateTimeOffset Now);
+
+public sealed record ExpireSession(DateTimeOffset Now);

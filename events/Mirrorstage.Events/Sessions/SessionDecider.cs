@@ -61,4 +61,19 @@ public static class SessionDecider
 
     /// <summary>What a failure gives back to the paying wallet: everything, if the session never went live.</summary>
     public static long RefundOnFailure(Session s) => s.StartedAt is null ? s.PaidAtomic : 0;
+
+    /// <summary>A worker takes a warming session nobody holds. Anything else is not this worker's to take.</summary>
+    public static object[] Decide(Session s, ClaimSession c) =>
+        s.Status == SessionStatus.Warming && s.ClaimedBy is null ? [new SessionClaimed(s.Id, c.WorkerId, c.Now)] : [];
+
+    /// <summary>The billable timer starts when the claiming worker goes live.</summary>
+    public static object[] Decide(Session s, ActivateSession c) =>
+        s.Status == SessionStatus.Warming && s.ClaimedBy == c.WorkerId
+            ? [new SessionActivated(s.Id, c.WorkerId, c.Now, c.Now.AddMinutes(s.DurationMinutes))]
+            : [];
+
+    public static object[] Decide(Session s, ExpireSession c) =>
+        s.Status == SessionStatus.Active && s.ExpiresAt <= c.Now
+            ? [new SessionEnded(s.Id, "expired", (s with { EndedAt = c.Now }).GpuSecondsAt(c.Now), c.Now)]
+            : [];
 }

@@ -7,7 +7,7 @@ using Mirrorstage.Events.Pricing;
 using Mirrorstage.Events.Sessions;
 using Mirrorstage.Events.Wallets;
 using Mirrorstage.Functions.Api;
-using Mirrorstage.Functions.Blobs;
+using Mirrorstage.Events.Storage;
 using Mirrorstage.Functions.Health;
 using Mirrorstage.Functions.Images;
 using Mirrorstage.Functions.Outputs;

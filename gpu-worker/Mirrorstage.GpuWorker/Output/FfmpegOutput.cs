@@ -1,0 +1,124 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace Mirrorstage.GpuWorker.Output;
+
+/// <summary>Encodes raw frames and 16 kHz PCM with ffmpeg: H.264 + AAC, as FLV to RTMP(S) or as HLS segments for
+/// the local preview. Video arrives on stdin and audio through a FIFO; both are queued from one frame clock,
+/// one frame's worth of audio per frame, so they cannot drift. Each input has its own pump, because ffmpeg
+/// opens and probes its inputs one after the other: writing both in lockstep would deadlock it.</summary>
+public sealed class FfmpegOutput : IAsyncDisposable
+{
+    public const int SampleRate = 16_000;
+    private readonly Process _ffmpeg;
+    private readonly string _fifo;
+    private readonly Task<FileStream> _audio;
+    private readonly System.Text.StringBuilder _errors = new();
+    private readonly Channel<(byte[] Buffer, int Length)> _videoQueue = Channel.CreateBounded<(byte[], int)>(50);
+    private readonly Channel<(byte[] Buffer, int Length)> _audioQueue = Channel.CreateBounded<(byte[], int)>(50);
+    private readonly Task _videoPump;
+    private readonly Task _audioPump;
+
+    private FfmpegOutput(Process ffmpeg, string fifo, Task<FileStream> audio)
+    {
+        _ffmpeg = ffmpeg;
+        _fifo = fifo;
+        _audio = audio;
+        _ffmpeg.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_errors) if (_errors.Length < 8192) _errors.AppendLine(e.Data); };
+        _ffmpeg.BeginErrorReadLine();
+        _videoPump = PumpAsync(_videoQueue.Reader, Task.FromResult<Stream>(_ffmpeg.StandardInput.BaseStream));
+        _audioPump = PumpAsync(_audioQueue.Reader, _audio.ContinueWith(t => (Stream)t.Result, TaskContinuationOptions.OnlyOnRanToCompletion));
+    }
+
+    private static async Task PumpAsync(ChannelReader<(byte[] Buffer, int Length)> queue, Task<Stream> target)
+    {
+        var stream = await target;
+        await foreach (var (buffer, length) in queue.ReadAllAsync())
+        {
+            try { await stream.WriteAsync(buffer.AsMemory(0, length)); }
+            finally { ArrayPool<byte>.Shared.Return(buffer); }
+        }
+        await stream.FlushAsync();
+    }
+
+    public string Errors { get { lock (_errors) return _errors.ToString(); } }
+    public bool HasExited => _ffmpeg.HasExited;
+
+    public static FfmpegOutput Start(string ffmpegPath, int width, int height, int fps, string protocol, string target)
+    {
+        var fifo = Path.Combine(Path.GetTempPath(), $"mirrorstage-audio-{Guid.NewGuid():N}.pcm");
+        using (var mk = Process.Start(new ProcessStartInfo("mkfifo", fifo) { UseShellExecute = false })!) mk.WaitForExit();
+        if (!File.Exists(fifo)) throw new IOException($"mkfifo {fifo} failed");
+
+        var args = new List<string>
+        {
+            "-hide_banner", "-loglevel", "error",
+            "-thread_queue_size", "64", "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", $"{width}x{height}", "-r", fps.ToString(), "-i", "pipe:0",
+            "-thread_queue_size", "256", "-f", "s16le", "-ar", SampleRate.ToString(), "-ac", "1", "-i", fifo,
+            "-map", "0:v", "-map", "1:a",
+            "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
+            "-g", (fps * 2).ToString(), "-keyint_min", (fps * 2).ToString(), "-sc_threshold", "0",
+            "-c:a", "aac", "-ar", "44100", "-b:a", "64k",
+        };
+        if (protocol == "hls")
+        {
+            Directory.CreateDirectory(target);
+            args.AddRange(["-f", "hls", "-hls_time", "2", "-hls_list_size", "6", "-hls_flags", "delete_segments+omit_endlist", Path.Combine(target, "index.m3u8")]);
+        }
+        else
+        {
+            args.AddRange(["-f", "flv", target]);
+        }
+
+        var info = new ProcessStartInfo(ffmpegPath) { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        var ffmpeg = Process.Start(info) ?? throw new IOException("ffmpeg did not start");
+        // Opening a FIFO for writing blocks until ffmpeg opens it for reading: do it off the caller's thread.
+        var audio = Task.Run(() => new FileStream(fifo, FileMode.Open, FileAccess.Write, FileShare.Read, 1 << 16));
+        return new FfmpegOutput(ffmpeg, fifo, audio);
+    }
+
+    /// <summary>One frame and the audio that plays under it (SampleRate / fps samples, s16le mono).</summary>
+    public async Task WriteAsync(ReadOnlyMemory<byte> frameBgr, ReadOnlyMemory<byte> pcm, CancellationToken ct)
+    {
+        if (_videoPump.IsFaulted || _audioPump.IsFaulted || _ffmpeg.HasExited)
+            throw new IOException("ffmpeg stopped: " + Errors);
+        await _audioQueue.Writer.WriteAsync(Copy(pcm), ct);
+        await _videoQueue.Writer.WriteAsync(Copy(frameBgr), ct);
+    }
+
+    private static (byte[], int) Copy(ReadOnlyMemory<byte> data)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(data.Length);
+        data.CopyTo(buffer);
+        return (buffer, data.Length);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _videoQueue.Writer.TryComplete();
+        _audioQueue.Writer.TryComplete();
+        try
+        {
+            await Task.WhenAll(_videoPump, _audioPump).WaitAsync(TimeSpan.FromSeconds(3));
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or TaskCanceledException or ObjectDisposedException) { /* ffmpeg went first */ }
+        try
+        {
+            if (_audio.IsCompletedSuccessfully) await _audio.Result.DisposeAsync();
+            _ffmpeg.StandardInput.Close();
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _ffmpeg.WaitForExitAsync(wait.Token);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            if (!_ffmpeg.HasExited) _ffmpeg.Kill(entireProcessTree: true);
+        }
+        finally
+        {
+            _ffmpeg.Dispose();
+            File.Delete(_fifo);
+        }
+    }
+}

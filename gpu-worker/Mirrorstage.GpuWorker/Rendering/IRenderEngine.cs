@@ -1,0 +1,12 @@
+using OpenCvSharp;
+
+namespace Mirrorstage.GpuWorker.Rendering;
+
+/// <summary>One video frame's drive: how open the mouth is and whether the eyes are closing.</summary>
+public readonly record struct FrameDrive(double MouthOpen, double Spread, double Blink, double Breath);
+
+/// <summary>Turns a reference face and a drive into frames. Engines: procedural (no weights), wav2lip-onnx.</summary>
+public interface IRenderEngine : IDisposable
+{
+    void Render(FrameDrive drive, Mat target);
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Options;
+using Mirrorstage.Events.Sessions;
+using Mirrorstage.Events.Storage;
+using Mirrorstage.GpuWorker.Output;
+using Mirrorstage.GpuWorker.Rendering;
+using OpenCvSharp;
+
+namespace Mirrorstage.GpuWorker.Sessions;
+
+/// <summary>One claimed session from warm-up to its end: loads the face, opens the output, goes live and
+/// renders at the frame rate until the store says it ended (DELETE, stop) or it expires.</summary>
+public sealed class SessionRuntime(
+    SessionStore sessions, IBlobStore blobs, Marten.IDocumentStore store, IOptions<WorkerOptions> options, TimeProvider clock, ILogger<SessionRuntime> log)
+{
+    public async Task RunAsync(string id, CancellationToken ct)
+    {
+        var o = options.Value;
+        var view = await sessions.ViewAsync(id, ct);
+        if (view?.Reference is null) return;
+
+        var crop = await blobs.GetAsync(view.Reference.CropKey, ct);
+        if (crop is null)
+        {
+            await SessionFailures.FailAsync(store, id, "reference_image_missing", clock.GetUtcNow(), ct);
+            return;
+        }
+        if (view.OutputProtocol == "livekit")
+        {
+            // Publishing into a LiveKit room needs a LiveKit server (none here); refuse honestly and refund.
+            await SessionFailures.FailAsync(store, id, "livekit_output_not_available", clock.GetUtcNow(), ct);
+            return;
+        }
+
+        using var reference = Cv2.ImDecode(crop, ImreadModes.Color);
+        using var engine = new ProceduralEngine(reference, o.Width, o.Height, FaceLayout.FromGatewayCrop);
+        var target = view.OutputProtocol == "hls" ? Path.Combine(o.PreviewFolder, id) : view.OutputUrl!;
+        await using var output = FfmpegOutput.Start(o.FfmpegPath, o.Width, o.Height, o.FramesPerSecond, view.OutputProtocol, target);
+        await sessions.ActivateAsync(id, o.WorkerId, ct);
+        log.LogInformation("Session {SessionId} live on {Protocol}", id, view.OutputProtocol);
+
+        var reason = await StreamAsync(id, engine, output, o, ct);
+        log.LogInformation("Session {SessionId} stopped: {Reason}", id, reason);
+    }
+
+    private async Task<string> StreamAsync(string id, IRenderEngine engine, FfmpegOutput output, WorkerOptions o, CancellationToken ct)
+    {
+        using var frame = new Mat(o.Height, o.Width, MatType.CV_8UC3);
+        var frameBytes = new byte[o.Width * o.Height * 3];
+        var silence = new byte[FfmpegOutput.SampleRate / o.FramesPerSecond * 2];
+        var frameTime = TimeSpan.FromSeconds(1.0 / o.FramesPerSecond);
+        var reconcileEvery = Math.Max(1, (int)(o.ReconcileSeconds * o.FramesPerSecond));
+        var clockStart = Stopwatch.StartNew();
+
+        for (long n = 0; !ct.IsCancellationRequested; n++)
+        {
+            engine.Render(IdleMotion.At(n, o.FramesPerSecond), frame);
+            Marshal.Copy(frame.Data, frameBytes, 0, frameBytes.Length);
+            try
+            {
+                await output.WriteAsync(frameBytes, silence, ct);
+            }
+            catch (IOException)
+            {
+                log.LogError("Output for {SessionId} failed: {Errors}", id, output.Errors);
+                await sessions.EndAsync(id, "output_failed", ct);
+                return "output_failed";
+            }
+
+            if (n % reconcileEvery == 0)
+            {
+                var view = await sessions.ViewAsync(id, ct);
+                if (view is null || view.Status is SessionStatus.Ended or SessionStatus.Failed) return view?.EndReason ?? "ended";
+                if (view.ExpiresAt <= clock.GetUtcNow())
+                {
+                    await sessions.ExpireAsync(id, ct);
+                    return "expired";
+                }
+            }
+
+            var due = frameTime * (n + 1) - clockStart.Elapsed;
+            if (due > TimeSpan.Zero) await Task.Delay(due, ct);
+        }
+        return "worker_stopping";
+    }
+}
+
+/// <summary>Life between utterances: a blink every few seconds and slow breathing.</summary>
+public static class IdleMotion
+{
+    public static FrameDrive At(long frame, int fps)
+    {
+        var cycle = frame % (fps * 4);                      // a blink every 4 s
+        var blink = cycle < 6 ? Math.Sin(Math.PI * cycle / 6.0) : 0;
+        var breath = Math.Sin(2 * Math.PI * frame / (fps * 4.5));
+        return new FrameDrive(0, 0, blink, breath);
+    }
+}

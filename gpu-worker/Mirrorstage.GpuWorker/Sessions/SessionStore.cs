@@ -1,0 +1,48 @@
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Mirrorstage.Events.Sessions;
+
+namespace Mirrorstage.GpuWorker.Sessions;
+
+/// <summary>The worker's writes to a session stream: decide on the current state, append with optimistic
+/// concurrency. Losing a race (another worker claimed first) is an answer, not an error.</summary>
+public sealed class SessionStore(IDocumentStore store, TimeProvider clock)
+{
+    public Task<object[]> ClaimAsync(string id, string workerId, CancellationToken ct) =>
+        DecideAsync(id, s => SessionDecider.Decide(s, new ClaimSession(workerId, clock.GetUtcNow())), ct);
+
+    public Task<object[]> ActivateAsync(string id, string workerId, CancellationToken ct) =>
+        DecideAsync(id, s => SessionDecider.Decide(s, new ActivateSession(workerId, clock.GetUtcNow())), ct);
+
+    public Task<object[]> ExpireAsync(string id, CancellationToken ct) =>
+        DecideAsync(id, s => SessionDecider.Decide(s, new ExpireSession(clock.GetUtcNow())), ct);
+
+    public Task<object[]> EndAsync(string id, string reason, CancellationToken ct) =>
+        DecideAsync(id, s => SessionDecider.Decide(s, new EndSession("worker", reason, clock.GetUtcNow())), ct);
+
+    public async Task<SessionView?> ViewAsync(string id, CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        return await query.LoadAsync<SessionView>(id, ct);
+    }
+
+    private async Task<object[]> DecideAsync(string id, Func<Session, object[]> decide, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchForWriting<Session>(id, ct);
+        if (stream.Aggregate is null) return [];
+        var events = decide(stream.Aggregate);
+        if (events.Length == 0) return events;
+        stream.AppendMany(events);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+            return events;
+        }
+        catch (Exception e) when (e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException)
+        {
+            return [];
+        }
+    }
+}

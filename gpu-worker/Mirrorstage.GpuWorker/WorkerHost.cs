@@ -1,0 +1,50 @@
+using Marten;
+using Microsoft.Extensions.Options;
+using Mirrorstage.Events;
+using Mirrorstage.Events.Messaging;
+using Mirrorstage.Events.Storage;
+using Mirrorstage.GpuWorker.Messaging;
+using Mirrorstage.GpuWorker.Sessions;
+
+namespace Mirrorstage.GpuWorker;
+
+public static class WorkerHost
+{
+    /// <summary>The worker's services; the all-in-one mode passes the gateway's in-process queue.</summary>
+    public static void AddWorker(this IServiceCollection services, IConfiguration config, IWarmSource? inProcess = null)
+    {
+        services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section)
+            .Validate(o => o.RenderSlots > 0 && o.Width % 2 == 0 && o.Height % 2 == 0 && o.FramesPerSecond is > 0 and <= 60,
+                "Mirrorstage:Worker: RenderSlots > 0, even Width/Height, FramesPerSecond 1..60.")
+            .ValidateOnStart();
+        services.AddOptions<AmqpOptions>().BindConfiguration(AmqpOptions.Section);
+        services.AddOptions<BlobOptions>().BindConfiguration(BlobOptions.Section);
+        services.TryAddSingletonTimeProvider();
+        services.AddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
+        services.AddSingleton<IWarmSource>(sp => inProcess ?? sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
+        {
+            { Transport: "amqp" } amqp => new AmqpWarmReceiver(amqp),
+            _ => throw new InvalidOperationException("A standalone worker needs Mirrorstage:Queue:Transport=amqp."),
+        });
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<SessionRuntime>();
+        services.AddHostedService<WarmRequestConsumer>();
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (services.All(d => d.ServiceType != typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
+    }
+
+    /// <summary>A standalone worker process: Marten on ConnectionStrings:Marten, warm requests over AMQP.</summary>
+    public static IHost Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        configure?.Invoke(builder.Configuration);
+        var connection = builder.Configuration.GetConnectionString("Marten")
+            ?? throw new InvalidOperationException("ConnectionStrings:Marten is not set (a PostgreSQL connection string).");
+        builder.Services.AddMarten(o => o.UseMirrorstage(connection)).UseLightweightSessions();
+        builder.Services.AddWorker(builder.Configuration);
+        return builder.Build();
+    }
+}

@@ -1,0 +1,25 @@
+namespace Mirrorstage.GpuWorker;
+
+/// <summary>Worker settings, bound from "Mirrorstage:Worker".</summary>
+public sealed class WorkerOptions
+{
+    public const string Section = "Mirrorstage:Worker";
+
+    /// <summary>This replica's name in claims and leases. Default: host name + process id.</summary>
+    public string WorkerId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>Sessions rendered at once; a warm request is taken only while a slot is free.</summary>
+    public int RenderSlots { get; set; } = 4;
+
+    public int Width { get; set; } = 512;
+    public int Height { get; set; } = 512;
+    public int FramesPerSecond { get; set; } = 25;
+
+    /// <summary>How often a live session re-reads its state (ends, extensions) from the store.</summary>
+    public double ReconcileSeconds { get; set; } = 1;
+
+    /// <summary>Where the local HLS preview is written (one folder per session).</summary>
+    public string PreviewFolder { get; set; } = "data/preview";
+
+    public string FfmpegPath { get; set; } = "ffmpeg";
+}
