@@ -21,8 +21,8 @@ public sealed class ProceduralEngine : IRenderEngine
         _layout = layout;
         _skin = MeanAt(_layout.MouthX, _layout.MouthY - 0.07, 0.05);
         _lips = MeanAt(_layout.MouthX, _layout.MouthY, 0.03);
-        _overlay = new Mat(height, width, MatType.CV_8UC3);
-        _mask = new Mat(height, width, MatType.CV_32FC1);
+        _overlay = new Mat(height, width, MatType.CV_8UC3, Scalar.All(0));
+        _mask = new Mat(height, width, MatType.CV_32FC1, Scalar.All(0));
     }
 
     private Scalar MeanAt(double fx, double fy, double half)
@@ -45,26 +45,44 @@ public sealed class ProceduralEngine : IRenderEngine
         if (d.Blink > 0.05) DrawEyelids(target, d.Blink, w, h, breathShift);
     }
 
+    /// <summary>The jaw drops: the face below the mouth line slides down, and the gap shows a dark interior
+    /// under a hint of upper teeth. Both are feathered into the frame.</summary>
     private void DrawMouth(Mat target, double open, double spread, int w, int h, double dy)
     {
-        var center = new Point(_layout.MouthX * w, _layout.MouthY * h - dy + open * 0.02 * h);
-        var half = (int)(_layout.MouthWidth * w * (0.5 + 0.08 * spread - 0.05 * open));
-        var depth = Math.Max(1, (int)(open * 0.075 * h));
-        var box = new Rect(center.X - half - 12, center.Y - depth - 12, 2 * half + 24, 2 * depth + 28) & new Rect(0, 0, w, h);
+        var mx = (int)(_layout.MouthX * w);
+        var my = (int)(_layout.MouthY * h - dy);
+        var drop = Math.Max(1, (int)Math.Round(open * 0.032 * h));
+        var half = (int)(_layout.MouthWidth * w * (0.36 + 0.05 * spread - 0.04 * open));
 
-        using var overlay = new Mat(_overlay, box);
-        using var mask = new Mat(_mask, box);
-        using var region = new Mat(target, box);
-        region.CopyTo(overlay);
-        mask.SetTo(Scalar.All(0));
-        var local = new Point(center.X - box.X, center.Y - box.Y);
-        // Lips, then the dark interior, then a hint of upper teeth.
-        Cv2.Ellipse(overlay, local, new Size(half + 3, depth + 4), 0, 0, 360, _lips, -1, LineTypes.AntiAlias);
-        Cv2.Ellipse(overlay, local, new Size(half, depth), 0, 0, 360, new Scalar(28, 18, 32), -1, LineTypes.AntiAlias);
-        if (depth > 4)
-            Cv2.Ellipse(overlay, new Point(local.X, local.Y - depth + 2), new Size(half * 0.7, Math.Max(1, depth / 4)), 0, 0, 180, new Scalar(215, 220, 225), -1, LineTypes.AntiAlias);
-        Cv2.Ellipse(mask, local, new Size(half + 5, depth + 6), 0, 0, 360, Scalar.All(1), -1, LineTypes.AntiAlias);
-        Blend(region, overlay, mask);
+        // 1. Jaw: shift the lower face down by `drop`, inside a feathered ellipse around chin and lower lip.
+        var jaw = new Rect(mx - (int)(0.19 * w), my - 4, (int)(0.38 * w), (int)(0.24 * h)) & new Rect(0, 0, w, h);
+        using (var overlay = new Mat(_overlay, jaw))
+        using (var mask = new Mat(_mask, jaw))
+        using (var region = new Mat(target, jaw))
+        using (var shift = Mat.FromArray(new float[,] { { 1, 0, 0 }, { 0, 1, drop } }))
+        {
+            Cv2.WarpAffine(region, overlay, shift, region.Size(), InterpolationFlags.Linear, BorderTypes.Replicate);
+            mask.SetTo(Scalar.All(0));
+            Cv2.Ellipse(mask, new Point(jaw.Width / 2, 4 + drop), new Size(jaw.Width / 2 - 10, jaw.Height - 14), 0, 0, 180, Scalar.All(1), -1, LineTypes.AntiAlias);
+            Blend(region, overlay, mask, 21);
+        }
+
+        // 2. The opening between the lips.
+        var box = new Rect(mx - half - 10, my - 10, 2 * half + 20, drop + 24) & new Rect(0, 0, w, h);
+        using (var overlay = new Mat(_overlay, box))
+        using (var mask = new Mat(_mask, box))
+        using (var region = new Mat(target, box))
+        {
+            region.CopyTo(overlay);
+            mask.SetTo(Scalar.All(0));
+            var center = new Point(mx - box.X, my - box.Y + drop / 2);
+            var axes = new Size(half, Math.Max(1, drop / 2 + 1));
+            Cv2.Ellipse(overlay, center, axes, 0, 0, 360, new Scalar(30, 22, 36), -1, LineTypes.AntiAlias);
+            if (drop > 5)
+                Cv2.Ellipse(overlay, new Point(center.X, center.Y - axes.Height + 1), new Size(half * 0.6, Math.Max(1, drop / 5)), 0, 0, 180, new Scalar(200, 205, 210), -1, LineTypes.AntiAlias);
+            Cv2.Ellipse(mask, center, axes, 0, 0, 360, Scalar.All(1), -1, LineTypes.AntiAlias);
+            Blend(region, overlay, mask, 5);
+        }
     }
 
     private void DrawEyelids(Mat target, double blink, int w, int h, double dy)
@@ -83,14 +101,15 @@ public sealed class ProceduralEngine : IRenderEngine
             var lid = new Size(half, Math.Max(1, (int)(half * 0.55 * blink)));
             Cv2.Ellipse(overlay, local, lid, 0, 180, 360, _skin, -1, LineTypes.AntiAlias);
             Cv2.Ellipse(mask, local, lid, 0, 180, 360, Scalar.All(1), -1, LineTypes.AntiAlias);
-            Blend(region, overlay, mask);
+            Blend(region, overlay, mask, 9);
         }
     }
 
     /// <summary>region = region * (1 - m) + overlay * m, with m the mask feathered by a blur.</summary>
-    private static void Blend(Mat region, Mat overlay, Mat mask)
+    private static void Blend(Mat region, Mat overlay, Mat mask, int feather)
     {
-        Cv2.GaussianBlur(mask, mask, new Size(9, 9), 0);
+        // Isolated: the blur must not read the buffer around this view.
+        Cv2.GaussianBlur(mask, mask, new Size(feather, feather), 0, 0, BorderTypes.Reflect101 | BorderTypes.Isolated);
         using var m3 = new Mat();
         Cv2.Merge([mask, mask, mask], m3);
         using var a = new Mat();
