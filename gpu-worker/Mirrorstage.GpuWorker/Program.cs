@@ -1,3 +1,6 @@
-using Mirrorstage.GpuWorker;
+namespace Mirrorstage.GpuWorker;
 
-await WorkerHost.Build(args).RunAsync();
+internal static class WorkerProgram
+{
+    private static Task Main(string[] args) => WorkerHost.Build(args).RunAsync();
+}

@@ -26,6 +26,7 @@ public static class WorkerHost
             { Transport: "amqp" } amqp => new AmqpWarmReceiver(amqp),
             _ => throw new InvalidOperationException("A standalone worker needs Mirrorstage:Queue:Transport=amqp."),
         });
+        services.AddSingleton<Streaming.LiveSessions>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<SessionRuntime>();
         services.AddHostedService<WarmRequestConsumer>();
@@ -36,15 +37,30 @@ public static class WorkerHost
         if (services.All(d => d.ServiceType != typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
     }
 
-    /// <summary>A standalone worker process: Marten on ConnectionStrings:Marten, warm requests over AMQP.</summary>
-    public static IHost Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    /// <summary>A standalone worker process: Marten on ConnectionStrings:Marten, warm requests over AMQP, the
+    /// session WebSocket on its URLs (ASPNETCORE_URLS / Urls).</summary>
+    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder.Configuration);
         var connection = builder.Configuration.GetConnectionString("Marten")
             ?? throw new InvalidOperationException("ConnectionStrings:Marten is not set (a PostgreSQL connection string).");
         builder.Services.AddMarten(o => o.UseMirrorstage(connection)).UseLightweightSessions();
         builder.Services.AddWorker(builder.Configuration);
-        return builder.Build();
+        var app = builder.Build();
+        app.MapWorker();
+        return app;
+    }
+
+    public static void MapWorker(this WebApplication app)
+    {
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+        Streaming.StreamEndpoint.Map(app);
+        app.MapGet("/worker/health", (IServiceProvider sp) =>
+        {
+            var consumer = sp.GetServices<IHostedService>().OfType<WarmRequestConsumer>().Single();
+            var o = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
+            return Results.Json(new { worker_id = o.WorkerId, render_slots = o.RenderSlots, active_sessions = consumer.ActiveSessions });
+        });
     }
 }

@@ -22,4 +22,10 @@ public sealed class WorkerOptions
     public string PreviewFolder { get; set; } = "data/preview";
 
     public string FfmpegPath { get; set; } = "ffmpeg";
+
+    /// <summary>Audio a session may have queued ahead of playback; more is refused with an error.</summary>
+    public int MaxBufferedAudioSeconds { get; set; } = 120;
+
+    /// <summary>A time_warning goes to the client when this much time is left.</summary>
+    public int WarningSeconds { get; set; } = 60;
 }

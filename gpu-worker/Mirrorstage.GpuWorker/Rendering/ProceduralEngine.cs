@@ -36,7 +36,7 @@ public sealed class ProceduralEngine : IRenderEngine
     public void Render(FrameDrive d, Mat target)
     {
         int w = _base.Width, h = _base.Height;
-        var breathShift = d.Breath * 1.5;
+        var breathShift = d.Breath * 0.4; // sub-pixel: alive, without stirring the mouth during silence
         using (var shift = Mat.FromArray(new float[,] { { 1, 0, 0 }, { 0, 1, (float)-breathShift } }))
             Cv2.WarpAffine(_base, target, shift, new Size(w, h), InterpolationFlags.Linear, BorderTypes.Replicate);
 

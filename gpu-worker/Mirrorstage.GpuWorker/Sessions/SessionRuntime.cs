@@ -12,7 +12,8 @@ namespace Mirrorstage.GpuWorker.Sessions;
 /// <summary>One claimed session from warm-up to its end: loads the face, opens the output, goes live and
 /// renders at the frame rate until the store says it ended (DELETE, stop) or it expires.</summary>
 public sealed class SessionRuntime(
-    SessionStore sessions, IBlobStore blobs, Marten.IDocumentStore store, IOptions<WorkerOptions> options, TimeProvider clock, ILogger<SessionRuntime> log)
+    SessionStore sessions, IBlobStore blobs, Marten.IDocumentStore store, Streaming.LiveSessions live,
+    IOptions<WorkerOptions> options, TimeProvider clock, ILogger<SessionRuntime> log)
 {
     public async Task RunAsync(string id, CancellationToken ct)
     {
@@ -37,29 +38,46 @@ public sealed class SessionRuntime(
         using var engine = new ProceduralEngine(reference, o.Width, o.Height, FaceLayout.FromGatewayCrop);
         var target = view.OutputProtocol == "hls" ? Path.Combine(o.PreviewFolder, id) : view.OutputUrl!;
         await using var output = FfmpegOutput.Start(o.FfmpegPath, o.Width, o.Height, o.FramesPerSecond, view.OutputProtocol, target);
+        var session = new Streaming.LiveSession(id, view.TokenHash, o.MaxBufferedAudioSeconds * FfmpegOutput.SampleRate);
+        live.Add(session);
         await sessions.ActivateAsync(id, o.WorkerId, ct);
         log.LogInformation("Session {SessionId} live on {Protocol}", id, view.OutputProtocol);
-
-        var reason = await StreamAsync(id, engine, output, o, ct);
-        log.LogInformation("Session {SessionId} stopped: {Reason}", id, reason);
+        try
+        {
+            var reason = await StreamAsync(session, engine, output, o, ct);
+            log.LogInformation("Session {SessionId} stopped: {Reason}", id, reason);
+            session.Send(new { type = "session_ended", reason });
+        }
+        finally
+        {
+            live.Remove(id);
+            await session.Ended.CancelAsync();
+        }
     }
 
-    private async Task<string> StreamAsync(string id, IRenderEngine engine, FfmpegOutput output, WorkerOptions o, CancellationToken ct)
+    private async Task<string> StreamAsync(Streaming.LiveSession session, IRenderEngine engine, FfmpegOutput output, WorkerOptions o, CancellationToken ct)
     {
+        var id = session.Id;
         using var frame = new Mat(o.Height, o.Width, MatType.CV_8UC3);
         var frameBytes = new byte[o.Width * o.Height * 3];
-        var silence = new byte[FfmpegOutput.SampleRate / o.FramesPerSecond * 2];
+        var samples = new short[FfmpegOutput.SampleRate / o.FramesPerSecond];
+        var pcm = new byte[samples.Length * 2];
+        var mouth = new Audio.MouthDrive();
+        var warned = false;
         var frameTime = TimeSpan.FromSeconds(1.0 / o.FramesPerSecond);
         var reconcileEvery = Math.Max(1, (int)(o.ReconcileSeconds * o.FramesPerSecond));
         var clockStart = Stopwatch.StartNew();
 
         for (long n = 0; !ct.IsCancellationRequested; n++)
         {
-            engine.Render(IdleMotion.At(n, o.FramesPerSecond), frame);
+            // One clock: this frame's audio is pulled with it, drives its mouth, and is muxed under it.
+            var finished = session.Timeline.Pull(samples, out var speech);
+            engine.Render(mouth.Next(samples, speech, IdleMotion.At(n, o.FramesPerSecond)), frame);
             Marshal.Copy(frame.Data, frameBytes, 0, frameBytes.Length);
+            Buffer.BlockCopy(samples, 0, pcm, 0, pcm.Length);
             try
             {
-                await output.WriteAsync(frameBytes, silence, ct);
+                await output.WriteAsync(frameBytes, pcm, ct);
             }
             catch (IOException)
             {
@@ -68,10 +86,19 @@ public sealed class SessionRuntime(
                 return "output_failed";
             }
 
+            foreach (var (utterance, endSample) in finished)
+                session.Send(new { type = "chunk_done", utterance, position_seconds = Math.Round(endSample / (double)FfmpegOutput.SampleRate, 3), frame = n });
+
             if (n % reconcileEvery == 0)
             {
                 var view = await sessions.ViewAsync(id, ct);
                 if (view is null || view.Status is SessionStatus.Ended or SessionStatus.Failed) return view?.EndReason ?? "ended";
+                var left = view.RemainingSecondsAt(clock.GetUtcNow());
+                if (!warned && left <= o.WarningSeconds)
+                {
+                    warned = true;
+                    session.Send(new { type = "time_warning", remaining_seconds = left });
+                }
                 if (view.ExpiresAt <= clock.GetUtcNow())
                 {
                     await sessions.ExpireAsync(id, ct);

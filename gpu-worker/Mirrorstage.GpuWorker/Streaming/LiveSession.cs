@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using Mirrorstage.GpuWorker.Audio;
+
+namespace Mirrorstage.GpuWorker.Streaming;
+
+/// <summary>A session this worker is rendering, as its socket sees it: the audio timeline to fill, the
+/// messages to send back, and at most one connected client.</summary>
+public sealed class LiveSession(string id, string tokenHash, int maxBufferedSamples)
+{
+    private int _connected;
+    private int _utterances;
+
+    public int NextUtteranceNumber() => Interlocked.Increment(ref _utterances);
+
+    public string Id { get; } = id;
+    public string TokenHash { get; } = tokenHash;
+    public AudioTimeline Timeline { get; } = new(maxBufferedSamples);
+    public CancellationTokenSource Ended { get; } = new();
+
+    /// <summary>Messages for the client. Bounded and dropping the oldest: a client that never reads cannot
+    /// slow the render loop down.</summary>
+    public Channel<string> Outbound { get; } = Channel.CreateBounded<string>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
+
+    public bool TryAttach() => Interlocked.CompareExchange(ref _connected, 1, 0) == 0;
+    public void Detach() => Volatile.Write(ref _connected, 0);
+
+    public void Send(object message) => Outbound.Writer.TryWrite(JsonSerializer.Serialize(message, Json));
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+}
+
+/// <summary>The sessions live on this worker, by id.</summary>
+public sealed class LiveSessions
+{
+    private readonly ConcurrentDictionary<string, LiveSession> _sessions = new();
+
+    public LiveSession? Get(string id) => _sessions.GetValueOrDefault(id);
+    public void Add(LiveSession s) => _sessions[s.Id] = s;
+    public void Remove(string id) => _sessions.TryRemove(id, out _);
+}

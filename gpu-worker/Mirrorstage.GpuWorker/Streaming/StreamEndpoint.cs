@@ -1,0 +1,73 @@
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Mirrorstage.Events.Sessions;
+using Mirrorstage.GpuWorker.Audio;
+using Mirrorstage.GpuWorker.Sessions;
+
+namespace Mirrorstage.GpuWorker.Streaming;
+
+/// <summary>WS /v1/sessions/{id}/stream?token=: audio in (PCM s16le 16 kHz mono, or WAV/MP3/Ogg/FLAC sniffed per
+/// utterance and decoded as it streams), control messages in, chunk_done / time_warning / error /
+/// session_ended out. Bad input gets an error message and never stops the session's video.</summary>
+public static class StreamEndpoint
+{
+    public const int MaxMessageBytes = 16 * 1024 * 1024;
+
+    public static void Map(IEndpointRouteBuilder app) => app.Map("/v1/sessions/{id}/stream", async (
+        string id, HttpContext http, LiveSessions live, SessionStore sessions, IOptions<WorkerOptions> options, ILoggerFactory logs) =>
+    {
+        var token = http.Request.Query["token"].ToString();
+        var session = live.Get(id);
+        if (session is null || !TokenMatches(token, session.TokenHash))
+        {
+            var view = id.Length <= 64 ? await sessions.ViewAsync(id, http.RequestAborted) : null;
+            var (status, code, message) = view is null || !TokenMatches(token, view.TokenHash)
+                ? (401, "invalid_token", "The token is not valid for this session.")
+                : view.Status switch
+                {
+                    SessionStatus.Warming => (409, "session_not_ready", "The session is still warming; poll its status until it is active."),
+                    SessionStatus.Ended or SessionStatus.Failed => (410, "session_ended", "This session has ended."),
+                    _ => (503, "session_elsewhere", "This session is live on another worker replica; reconnect to the session's websocket_url."),
+                };
+            http.Response.StatusCode = status;
+            await http.Response.WriteAsJsonAsync(new { error = new { code, message } });
+            return;
+        }
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            http.Response.StatusCode = 400;
+            await http.Response.WriteAsJsonAsync(new { error = new { code = "websocket_required", message = "Open this URL as a WebSocket." } });
+            return;
+        }
+
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        if (!session.TryAttach())
+        {
+            try
+            {
+                await SendAsync(socket, JsonSerializer.Serialize(new { type = "error", code = "already_connected", message = "Another socket is streaming to this session." }), default);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "already_connected", default);
+            }
+            catch (WebSocketException) { /* the client left first */ }
+            return;
+        }
+        try
+        {
+            await new StreamConnection(socket, session, sessions, options.Value, logs.CreateLogger("Mirrorstage.Stream")).RunAsync();
+        }
+        finally
+        {
+            session.Detach();
+        }
+    });
+
+    private static bool TokenMatches(string token, string hash) =>
+        token.Length is > 0 and < 512 && CryptographicOperations.FixedTimeEquals(
+            Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))), Encoding.ASCII.GetBytes(hash));
+
+    internal static Task SendAsync(WebSocket socket, string text, CancellationToken ct) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct);
+}

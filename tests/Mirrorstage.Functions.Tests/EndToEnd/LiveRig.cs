@@ -1,0 +1,117 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Mirrorstage.Functions.Tests.Support;
+using Mirrorstage.GpuWorker;
+using static Mirrorstage.Functions.Tests.Support.Requests;
+
+namespace Mirrorstage.Functions.Tests.EndToEnd;
+
+/// <summary>Gateway + RabbitMQ + worker (with its WebSocket) + nginx-rtmp, and one live session on it.</summary>
+public sealed class LiveRig : IAsyncDisposable
+{
+    private static readonly string Amqp = Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AMQP") ?? "amqp://guest:guest@127.0.0.1:5672";
+    private static readonly string RtmpPort = Environment.GetEnvironmentVariable("MIRRORSTAGE_RTMP_PORT") ?? "51935";
+    private static int _nextPort = 58200 + Random.Shared.Next(0, 50);
+
+    public required GatewayFactory Gateway { get; init; }
+    public required WebApplication Worker { get; init; }
+    public required HttpClient Client { get; init; }
+    public required string WorkerUrl { get; init; }
+    public string SessionId { get; private set; } = "";
+    public string Token { get; private set; } = "";
+    public string RtmpUrl { get; private set; } = "";
+    public string WebSocketUrl { get; private set; } = "";
+
+    public static async Task<LiveRig> StartAsync()
+    {
+        var queue = "e2e-warm-" + Guid.NewGuid().ToString("N")[..8];
+        var workerUrl = $"http://127.0.0.1:{Interlocked.Increment(ref _nextPort)}";
+        var gateway = new GatewayFactory(new Dictionary<string, string?>
+        {
+            ["Mirrorstage:Gateway:AllowPrivateOutputHosts"] = "true",
+            ["Mirrorstage:Gateway:WebSocketBaseUrl"] = workerUrl.Replace("http://", "ws://"),
+            ["Mirrorstage:Queue:Transport"] = "amqp",
+            ["Mirrorstage:Queue:QueueName"] = queue,
+            ["Mirrorstage:Queue:Address"] = Amqp,
+        });
+        var worker = WorkerHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Urls"] = workerUrl,
+            ["ConnectionStrings:Marten"] = GatewayFactory.Connection,
+            ["Mirrorstage:Queue:Transport"] = "amqp",
+            ["Mirrorstage:Queue:QueueName"] = queue,
+            ["Mirrorstage:Queue:Address"] = Amqp,
+            ["Mirrorstage:Blobs:Folder"] = gateway.BlobFolder,
+            ["Mirrorstage:Worker:WorkerId"] = "e2e-worker",
+            ["Mirrorstage:Worker:RenderSlots"] = "2",
+            ["Mirrorstage:Worker:MaxBufferedAudioSeconds"] = "30",
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        await worker.StartAsync();
+        return new LiveRig { Gateway = gateway, Worker = worker, Client = gateway.CreateClient(), WorkerUrl = workerUrl };
+    }
+
+    public async Task<JsonObject> CreateLiveSessionAsync()
+    {
+        RtmpUrl = $"rtmp://127.0.0.1:{RtmpPort}/live/{Guid.NewGuid():N}";
+        var created = await JsonAsync(await Client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut, outputUrl: RtmpUrl))));
+        SessionId = created["session_id"]!.GetValue<string>();
+        Token = created["token"]!.GetValue<string>();
+        WebSocketUrl = created["websocket_url"]!.GetValue<string>();
+        JsonObject status = [];
+        for (var i = 0; i < 150 && status["status"]?.GetValue<string>() != "active"; i++)
+        {
+            await Task.Delay(200);
+            status = await JsonAsync(await Client.SendAsync(WithBearer(HttpMethod.Get, $"/v1/sessions/{SessionId}", Token)));
+        }
+        Assert.Equal("active", status["status"]!.GetValue<string>());
+        return status;
+    }
+
+    public async Task<ClientWebSocket> ConnectAsync(string? url = null)
+    {
+        var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri(url ?? WebSocketUrl), CancellationToken.None);
+        return socket;
+    }
+
+    public static Task SendTextAsync(WebSocket socket, string json) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    /// <summary>Reads messages until one of `type` arrives (or the timeout); returns it and everything before.</summary>
+    public static async Task<(JsonObject? Match, List<JsonObject> Seen)> ReceiveUntilAsync(WebSocket socket, string type, TimeSpan timeout)
+    {
+        var seen = new List<JsonObject>();
+        using var cts = new CancellationTokenSource(timeout);
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (socket.State == WebSocketState.Open)
+            {
+                using var message = new MemoryStream();
+                WebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(buffer, cts.Token);
+                    message.Write(buffer, 0, result.Count);
+                } while (!result.EndOfMessage);
+                if (result.MessageType == WebSocketMessageType.Close) break;
+                var json = JsonNode.Parse(message.ToArray())!.AsObject();
+                seen.Add(json);
+                if (json["type"]!.GetValue<string>() == type) return (json, seen);
+            }
+        }
+        catch (OperationCanceledException) { }
+        return (null, seen);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Worker.StopAsync();
+        await Worker.DisposeAsync();
+        Gateway.Dispose();
+    }
+}
