@@ -8,6 +8,7 @@ public sealed class AudioTimeline(int maxBufferedSamples)
     private readonly Queue<short> _samples = new();
     private readonly Queue<(long EndSample, int Utterance)> _marks = new();
     private readonly object _lock = new();
+    private readonly Queue<(long FirstSample, long ArrivedTicks)> _arrivals = new();
     private long _received; // samples ever appended
     private long _played;   // samples ever pulled
 
@@ -19,6 +20,7 @@ public sealed class AudioTimeline(int maxBufferedSamples)
         lock (_lock)
         {
             if (_samples.Count + samples.Length > maxBufferedSamples) return false;
+            if (_arrivals.Count < 1024) _arrivals.Enqueue((_received, System.Diagnostics.Stopwatch.GetTimestamp()));
             foreach (var s in samples) _samples.Enqueue(s);
             _received += samples.Length;
             return true;
@@ -38,15 +40,24 @@ public sealed class AudioTimeline(int maxBufferedSamples)
         {
             _played += _samples.Count;
             _samples.Clear();
+            _arrivals.Clear();
         }
     }
 
     /// <summary>Fills `frame` with the next samples (zero-padded) and returns utterances completed by them.</summary>
+    /// <summary>For each appended chunk whose first sample went out with the last pull: how long it waited
+    /// from arrival to the frame that carries it.</summary>
+    public List<TimeSpan> LastPullLatencies { get; } = [];
+
     public List<(int Utterance, long EndSample)> Pull(Span<short> frame, out int speechSamples)
     {
         var done = new List<(int, long)>();
         lock (_lock)
         {
+            LastPullLatencies.Clear();
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            while (_arrivals.Count > 0 && _arrivals.Peek().FirstSample < _played + Math.Min(frame.Length, _samples.Count))
+                LastPullLatencies.Add(System.Diagnostics.Stopwatch.GetElapsedTime(_arrivals.Dequeue().ArrivedTicks, now));
             speechSamples = Math.Min(frame.Length, _samples.Count);
             for (var i = 0; i < speechSamples; i++) frame[i] = _samples.Dequeue();
             frame[speechSamples..].Clear();

@@ -53,7 +53,7 @@ public sealed class FfmpegOutput : IAsyncDisposable
 
         var args = new List<string>
         {
-            "-hide_banner", "-loglevel", "error",
+            "-hide_banner", "-loglevel", "error", "-y", // never prompt: stdin is the video
             "-thread_queue_size", "64", "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", $"{width}x{height}", "-r", fps.ToString(), "-i", "pipe:0",
             "-thread_queue_size", "256", "-f", "s16le", "-ar", SampleRate.ToString(), "-ac", "1", "-i", fifo,
             "-map", "0:v", "-map", "1:a",

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using Mirrorstage.Events.Sessions;
 using Mirrorstage.Events.Storage;
@@ -58,58 +56,37 @@ public sealed class SessionRuntime(
     private async Task<string> StreamAsync(Streaming.LiveSession session, IRenderEngine engine, FfmpegOutput output, WorkerOptions o, CancellationToken ct)
     {
         var id = session.Id;
-        using var frame = new Mat(o.Height, o.Width, MatType.CV_8UC3);
-        var frameBytes = new byte[o.Width * o.Height * 3];
-        var samples = new short[FfmpegOutput.SampleRate / o.FramesPerSecond];
-        var pcm = new byte[samples.Length * 2];
-        var mouth = new Audio.MouthDrive();
-        var warned = false;
-        var frameTime = TimeSpan.FromSeconds(1.0 / o.FramesPerSecond);
         var reconcileEvery = Math.Max(1, (int)(o.ReconcileSeconds * o.FramesPerSecond));
-        var clockStart = Stopwatch.StartNew();
-
-        for (long n = 0; !ct.IsCancellationRequested; n++)
+        var warned = false;
+        var loop = new FrameLoop(session.Timeline, engine, output, o.Width, o.Height, o.FramesPerSecond);
+        var reason = await loop.RunAsync(async (n, finished) =>
         {
-            // One clock: this frame's audio is pulled with it, drives its mouth, and is muxed under it.
-            var finished = session.Timeline.Pull(samples, out var speech);
-            engine.Render(mouth.Next(samples, speech, IdleMotion.At(n, o.FramesPerSecond)), frame);
-            Marshal.Copy(frame.Data, frameBytes, 0, frameBytes.Length);
-            Buffer.BlockCopy(samples, 0, pcm, 0, pcm.Length);
-            try
-            {
-                await output.WriteAsync(frameBytes, pcm, ct);
-            }
-            catch (IOException)
-            {
-                log.LogError("Output for {SessionId} failed: {Errors}", id, output.Errors);
-                await sessions.EndAsync(id, "output_failed", ct);
-                return "output_failed";
-            }
-
             foreach (var (utterance, endSample) in finished)
                 session.Send(new { type = "chunk_done", utterance, position_seconds = Math.Round(endSample / (double)FfmpegOutput.SampleRate, 3), frame = n });
+            if (n % reconcileEvery != 0) return null;
 
-            if (n % reconcileEvery == 0)
+            var view = await sessions.ViewAsync(id, ct);
+            if (view is null || view.Status is SessionStatus.Ended or SessionStatus.Failed) return view?.EndReason ?? "ended";
+            var left = view.RemainingSecondsAt(clock.GetUtcNow());
+            if (!warned && left <= o.WarningSeconds)
             {
-                var view = await sessions.ViewAsync(id, ct);
-                if (view is null || view.Status is SessionStatus.Ended or SessionStatus.Failed) return view?.EndReason ?? "ended";
-                var left = view.RemainingSecondsAt(clock.GetUtcNow());
-                if (!warned && left <= o.WarningSeconds)
-                {
-                    warned = true;
-                    session.Send(new { type = "time_warning", remaining_seconds = left });
-                }
-                if (view.ExpiresAt <= clock.GetUtcNow())
-                {
-                    await sessions.ExpireAsync(id, ct);
-                    return "expired";
-                }
+                warned = true;
+                session.Send(new { type = "time_warning", remaining_seconds = left });
             }
+            if (view.ExpiresAt <= clock.GetUtcNow())
+            {
+                await sessions.ExpireAsync(id, ct);
+                return "expired";
+            }
+            return null;
+        }, ct);
 
-            var due = frameTime * (n + 1) - clockStart.Elapsed;
-            if (due > TimeSpan.Zero) await Task.Delay(due, ct);
+        if (reason == "output_failed")
+        {
+            log.LogError("Output for {SessionId} failed: {Errors}", id, output.Errors);
+            await sessions.EndAsync(id, "output_failed", ct);
         }
-        return "worker_stopping";
+        return reason;
     }
 }
 

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Mirrorstage.GpuWorker.Audio;
+using Mirrorstage.GpuWorker.Output;
+using Mirrorstage.GpuWorker.Rendering;
+using OpenCvSharp;
+
+namespace Mirrorstage.GpuWorker.Sessions;
+
+/// <summary>The frame clock: each tick pulls one frame of audio from the timeline, lets it drive the mouth,
+/// renders the frame and hands both to the output, then waits for the next tick. After each frame the caller
+/// may stop the loop with a reason (it also hears which utterances that frame finished).</summary>
+public sealed class FrameLoop(AudioTimeline timeline, IRenderEngine engine, FfmpegOutput output, int width, int height, int fps)
+{
+    public delegate ValueTask<string?> AfterFrame(long frame, IReadOnlyList<(int Utterance, long EndSample)> finished);
+
+    /// <summary>Render time per frame (ms), for benchmarks.</summary>
+    public List<double> RenderMs { get; } = [];
+    public List<double> LatencyMs { get; } = [];
+    public bool Measure { get; init; }
+
+    public async Task<string> RunAsync(AfterFrame after, CancellationToken ct)
+    {
+        using var frame = new Mat(height, width, MatType.CV_8UC3);
+        var frameBytes = new byte[width * height * 3];
+        var samples = new short[FfmpegOutput.SampleRate / fps];
+        var pcm = new byte[samples.Length * 2];
+        var mouth = new MouthDrive();
+        var frameTime = TimeSpan.FromSeconds(1.0 / fps);
+        var clock = Stopwatch.StartNew();
+
+        for (long n = 0; !ct.IsCancellationRequested; n++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var finished = timeline.Pull(samples, out var speech);
+            engine.Render(mouth.Next(samples, speech, IdleMotion.At(n, fps)), frame);
+            Marshal.Copy(frame.Data, frameBytes, 0, frameBytes.Length);
+            Buffer.BlockCopy(samples, 0, pcm, 0, pcm.Length);
+            if (Measure)
+            {
+                RenderMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                LatencyMs.AddRange(timeline.LastPullLatencies.Select(l => l.TotalMilliseconds));
+            }
+            try
+            {
+                await output.WriteAsync(frameBytes, pcm, ct);
+            }
+            catch (IOException)
+            {
+                return "output_failed";
+            }
+
+            if (await after(n, finished) is { } reason) return reason;
+
+            var due = frameTime * (n + 1) - clock.Elapsed;
+            if (due > TimeSpan.Zero) await Task.Delay(due, ct);
+        }
+        return "worker_stopping";
+    }
+}
