@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
-# The main job, all in one: PostgreSQL on loopback, the gateway on http://127.0.0.1:5080, a demo that walks
-# a session through its life with the fixture face, then the gateway keeps serving until Ctrl-C.
-# --demo-only stops after the demo.
+# The main job, all in one: PostgreSQL on loopback, then `mirrorstage up` (gateway + render worker in one
+# process, in-process queue, HLS preview) on http://127.0.0.1:5080, then a demo that creates a session with
+# the fixture face, waits until it is live, speaks to it over the WebSocket, saves a frame of the preview to
+# data/demo-frame.png and walks the session through share, extend and end. The service keeps running until
+# Ctrl-C; --demo-only stops after the demo.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/env.sh"
 "$here/install-deps.sh"
 "$here/postgres.sh" start
 port="${MIRRORSTAGE_PORT:-5080}"
-ms_start_gateway "$port" "$MS_REPO/data" Mirrorstage__Gateway__AllowPrivateOutputHosts=true
-trap 'kill $MS_GATEWAY_PID 2>/dev/null || true' EXIT
-echo "gateway: http://127.0.0.1:$port (log: data/gateway.log)"
-ms_cli demo --url "http://127.0.0.1:$port"
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+  echo "port $port is already in use (an earlier run?); stop it or set MIRRORSTAGE_PORT" >&2
+  exit 1
+fi
+cd "$MS_REPO"
+dotnet build -c Release -v quiet --nologo cli/Mirrorstage.Cli >/dev/null
+mkdir -p data
+ConnectionStrings__Marten="Host=127.0.0.1;Port=$MS_PG_PORT;Username=postgres;Database=postgres" \
+  "$MS_REPO/cli/Mirrorstage.Cli/bin/Release/net10.0/mirrorstage" up --urls "http://127.0.0.1:$port" >data/mirrorstage.log 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+ms_wait_port 127.0.0.1 "$port" 60 mirrorstage
+echo "mirrorstage (gateway + worker): http://127.0.0.1:$port (log: data/mirrorstage.log)"
+"$MS_REPO/cli/Mirrorstage.Cli/bin/Release/net10.0/mirrorstage" demo --url "http://127.0.0.1:$port"
 [ "${1:-}" = "--demo-only" ] && exit 0
-echo; echo "gateway still serving on http://127.0.0.1:$port; Ctrl-C to stop"
-wait "$MS_GATEWAY_PID"
+echo; echo "still serving on http://127.0.0.1:$port; Ctrl-C to stop"
+wait "$pid"

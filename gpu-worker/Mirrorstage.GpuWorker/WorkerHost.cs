@@ -10,8 +10,9 @@ namespace Mirrorstage.GpuWorker;
 
 public static class WorkerHost
 {
-    /// <summary>The worker's services; the all-in-one mode passes the gateway's in-process queue.</summary>
-    public static void AddWorker(this IServiceCollection services, IConfiguration config, IWarmSource? inProcess = null)
+    /// <summary>The worker's services. All-in-one (the gateway in the same process) takes warm requests from the
+    /// gateway's in-process queue; a standalone worker needs Mirrorstage:Queue:Transport=amqp.</summary>
+    public static void AddWorker(this IServiceCollection services, IConfiguration config, bool allInOne = false)
     {
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section)
             .Validate(o => o.RenderSlots > 0 && o.Width % 2 == 0 && o.Height % 2 == 0 && o.FramesPerSecond is > 0 and <= 60,
@@ -21,9 +22,10 @@ public static class WorkerHost
         services.AddOptions<BlobOptions>().BindConfiguration(BlobOptions.Section);
         services.TryAddSingletonTimeProvider();
         services.AddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
-        services.AddSingleton<IWarmSource>(sp => inProcess ?? sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
+        services.AddSingleton<IWarmSource>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
         {
             { Transport: "amqp" } amqp => new AmqpWarmReceiver(amqp),
+            _ when allInOne => sp.GetRequiredService<InProcessWarmQueue>(),
             _ => throw new InvalidOperationException("A standalone worker needs Mirrorstage:Queue:Transport=amqp."),
         });
         services.AddSingleton<Streaming.LiveSessions>();
@@ -56,6 +58,7 @@ public static class WorkerHost
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         Streaming.StreamEndpoint.Map(app);
+        Streaming.PreviewEndpoint.Map(app);
         app.MapGet("/worker/health", (IServiceProvider sp) =>
         {
             var consumer = sp.GetServices<IHostedService>().OfType<WarmRequestConsumer>().Single();

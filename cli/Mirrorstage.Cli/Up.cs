@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Configuration.Memory;
+using Mirrorstage.Functions;
+using Mirrorstage.GpuWorker;
+
+namespace Mirrorstage.Cli;
+
+/// <summary>The all-in-one mode: the gateway and a worker in one process, warm requests through an in-process
+/// queue, photos and the HLS preview in ./data. Every default can be overridden the usual way.</summary>
+public static class Up
+{
+    private static readonly Dictionary<string, string?> Defaults = new()
+    {
+        ["urls"] = "http://127.0.0.1:5080",
+        ["ConnectionStrings:Marten"] = "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres",
+        ["Mirrorstage:Gateway:AllowPrivateOutputHosts"] = "true",
+        ["Mirrorstage:Blobs:Folder"] = "data/blobs",
+        ["Mirrorstage:Worker:PreviewFolder"] = "data/preview",
+        ["Mirrorstage:Worker:RenderSlots"] = "4",
+        ["Mirrorstage:Gateway:WorkerCapacity"] = "4",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+    };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
+        builder.AddGateway();
+        builder.Services.AddWorker(builder.Configuration, allInOne: true);
+        var app = builder.Build();
+        app.MapGateway();
+        app.MapWorker();
+        await app.RunAsync();
+        return 0;
+    }
+}
