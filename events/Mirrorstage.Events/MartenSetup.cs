@@ -31,5 +31,6 @@ public static class MartenSetup
         opts.Schema.For<BillingLedger>().Index(x => x.SessionId!).Index(x => x.Wallet!);
         opts.Schema.For<PaymentClaim>();
         opts.Schema.For<PaymentRecord>();
+        opts.Schema.For<WorkerLease>();
     }
 }

@@ -29,6 +29,13 @@ public static class WorkerHost
             _ => throw new InvalidOperationException("A standalone worker needs Mirrorstage:Queue:Transport=amqp."),
         });
         services.AddSingleton<Streaming.LiveSessions>();
+        if (!allInOne)
+            services.AddSingleton<IWarmQueue>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
+            {
+                { Transport: "amqp" } amqp => new AmqpWarmQueue(amqp),
+                _ => throw new InvalidOperationException("A standalone worker needs Mirrorstage:Queue:Transport=amqp."),
+            });
+        services.AddHostedService<LeaseKeeper>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<SessionRuntime>();
         services.AddHostedService<WarmRequestConsumer>();

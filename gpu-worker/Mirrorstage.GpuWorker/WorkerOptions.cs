@@ -26,6 +26,16 @@ public sealed class WorkerOptions
     /// <summary>Audio a session may have queued ahead of playback; more is refused with an error.</summary>
     public int MaxBufferedAudioSeconds { get; set; } = 120;
 
+    /// <summary>How long this worker's lease lasts without renewal; it is renewed every third of that. A live
+    /// session whose worker's lease lapsed is interrupted and resumed by another worker.</summary>
+    public double LeaseSeconds { get; set; } = 6;
+
+    /// <summary>Whether this worker interrupts and re-queues sessions of lost workers (and unclaimed ones).</summary>
+    public bool ReapOrphans { get; set; } = true;
+
+    /// <summary>Where other replicas reach this worker's sockets (kept in its lease).</summary>
+    public string? InternalUrl { get; set; }
+
     /// <summary>A time_warning goes to the client when this much time is left.</summary>
     public int WarningSeconds { get; set; } = 60;
 }

@@ -190,3 +190,35 @@ public class WorkerDecisionTests
         Assert.Equal([new SessionEnded("s1", "expired", 900, T0.AddMinutes(15))], SessionDecider.Decide(live, new ExpireSession(T0.AddMinutes(15))));
     }
 }
+
+public class FailoverDecisionTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 2, 24, 12, 0, 0, TimeSpan.Zero);
+
+    private static Session Live() => new object[]
+    {
+        new SessionClaimed("s1", "w1", T0), new SessionActivated("s1", "w1", T0, T0.AddMinutes(15)),
+    }.Aggregate(Session.Create(new SessionCreated("s1", "th", new ReferenceImage("r", "c", 256), "rtmp", "rtmp://h/l/k", 15, 0, null, T0)), Session.When);
+
+    [Fact]
+    public void A_lost_worker_interrupts_its_session_once()
+    {
+        var events = SessionDecider.Decide(Live(), new InterruptSession("w1", T0.AddMinutes(5)));
+        Assert.Equal([new SessionInterrupted("s1", "w1", T0.AddMinutes(5))], events);
+        Assert.Empty(SessionDecider.Decide(events.Aggregate(Live(), Session.When), new InterruptSession("w1", T0.AddMinutes(6))));
+        Assert.Empty(SessionDecider.Decide(Live(), new InterruptSession("w2", T0.AddMinutes(5))));
+    }
+
+    [Fact]
+    public void Another_worker_resumes_it_and_the_downtime_is_added_back()
+    {
+        var interrupted = Session.When(Live(), new SessionInterrupted("s1", "w1", T0.AddMinutes(5)));
+        var resumed = SessionDecider.Decide(interrupted, new ClaimSession("w2", T0.AddMinutes(5).AddSeconds(12)));
+        Assert.Equal([new SessionResumed("s1", "w2", T0.AddMinutes(5).AddSeconds(12), T0.AddMinutes(15).AddSeconds(12))], resumed);
+        Assert.Empty(SessionDecider.Decide(resumed.Aggregate(interrupted, Session.When), new ClaimSession("w3", T0.AddMinutes(6))));
+    }
+
+    [Fact]
+    public void A_healthy_live_session_cannot_be_claimed() =>
+        Assert.Empty(SessionDecider.Decide(Live(), new ClaimSession("w2", T0.AddMinutes(1))));
+}

@@ -31,3 +31,5 @@ public sealed record ClaimSession(string WorkerId, DateTimeOffset Now);
 public sealed record ActivateSession(string WorkerId, DateTimeOffset Now);
 
 public sealed record ExpireSession(DateTimeOffset Now);
+
+public sealed record InterruptSession(string LostWorkerId, DateTimeOffset LostAt);

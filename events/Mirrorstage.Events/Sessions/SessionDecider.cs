@@ -62,9 +62,21 @@ public static class SessionDecider
     /// <summary>What a failure gives back to the paying wallet: everything, if the session never went live.</summary>
     public static long RefundOnFailure(Session s) => s.StartedAt is null ? s.PaidAtomic : 0;
 
-    /// <summary>A worker takes a warming session nobody holds. Anything else is not this worker's to take.</summary>
-    public static object[] Decide(Session s, ClaimSession c) =>
-        s.Status == SessionStatus.Warming && s.ClaimedBy is null ? [new SessionClaimed(s.Id, c.WorkerId, c.Now)] : [];
+    /// <summary>A worker takes a warming session nobody holds, or resumes a live one whose worker was lost:
+    /// the downtime is added back to its expiry. Anything else is not this worker's to take.</summary>
+    public static object[] Decide(Session s, ClaimSession c) => s switch
+    {
+        { Status: SessionStatus.Warming, ClaimedBy: null } => [new SessionClaimed(s.Id, c.WorkerId, c.Now)],
+        { Status: SessionStatus.Active, InterruptedAt: { } lost, ExpiresAt: { } expires } =>
+            [new SessionResumed(s.Id, c.WorkerId, c.Now, expires + (c.Now - lost))],
+        _ => [],
+    };
+
+    /// <summary>The worker holding a live session stopped renewing its lease: the session waits for another.</summary>
+    public static object[] Decide(Session s, InterruptSession c) =>
+        s.Status == SessionStatus.Active && s.ClaimedBy == c.LostWorkerId && s.InterruptedAt is null
+            ? [new SessionInterrupted(s.Id, c.LostWorkerId, c.LostAt)]
+            : [];
 
     /// <summary>The billable timer starts when the claiming worker goes live.</summary>
     public static object[] Decide(Session s, ActivateSession c) =>

@@ -19,6 +19,7 @@ public sealed class SessionView
     public string? ClaimedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ClaimedAt { get; set; }
+    public DateTimeOffset? InterruptedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
@@ -75,10 +76,13 @@ public partial class SessionViewProjection : SingleStreamProjection<SessionView,
         v.ExpiresAt = v.ExpiresAt?.AddMinutes(e.AddedMinutes);
     }
 
+    public void Apply(SessionInterrupted e, SessionView v) => v.InterruptedAt = e.InterruptedAt;
+
     public void Apply(SessionResumed e, SessionView v)
     {
         v.ClaimedBy = e.WorkerId;
         v.ExpiresAt = e.NewExpiresAt;
+        v.InterruptedAt = null;
     }
 
     public void Apply(SessionEnded e, SessionView v)

@@ -18,6 +18,9 @@ public sealed class SessionStore(IDocumentStore store, TimeProvider clock)
     public Task<object[]> ExpireAsync(string id, CancellationToken ct) =>
         DecideAsync(id, s => SessionDecider.Decide(s, new ExpireSession(clock.GetUtcNow())), ct);
 
+    public Task<object[]> InterruptAsync(string id, string lostWorkerId, DateTimeOffset lostAt, CancellationToken ct) =>
+        DecideAsync(id, s => SessionDecider.Decide(s, new InterruptSession(lostWorkerId, lostAt)), ct);
+
     public Task<object[]> EndAsync(string id, string reason, CancellationToken ct) =>
         DecideAsync(id, s => SessionDecider.Decide(s, new EndSession("worker", reason, clock.GetUtcNow())), ct);
 

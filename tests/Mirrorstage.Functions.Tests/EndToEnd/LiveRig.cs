@@ -48,6 +48,8 @@ public sealed class LiveRig : IAsyncDisposable
             ["Mirrorstage:Worker:WorkerId"] = "e2e-worker",
             ["Mirrorstage:Worker:RenderSlots"] = "2",
             ["Mirrorstage:Worker:MaxBufferedAudioSeconds"] = "30",
+            // The test database is shared with other suites whose sessions have no worker: leave them be.
+            ["Mirrorstage:Worker:ReapOrphans"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         }));
         await worker.StartAsync();

@@ -39,6 +39,7 @@ public class WorkerStreamingTests
             ["Mirrorstage:Blobs:Folder"] = gateway.BlobFolder,
             ["Mirrorstage:Worker:WorkerId"] = "e2e-worker",
             ["Mirrorstage:Worker:RenderSlots"] = "2",
+            ["Mirrorstage:Worker:ReapOrphans"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         }));
         await worker.StartAsync();

@@ -1,0 +1,77 @@
+using Marten;
+using Microsoft.Extensions.Options;
+using Mirrorstage.Events.Messaging;
+using Mirrorstage.Events.Sessions;
+
+namespace Mirrorstage.GpuWorker.Sessions;
+
+/// <summary>Keeps this worker's lease fresh, and watches everyone else's: a live session whose worker stopped
+/// renewing is interrupted (SessionInterrupted) and re-queued for another worker to resume; a warming session
+/// nobody claimed (its warm request was lost) is queued again.</summary>
+public sealed class LeaseKeeper(
+    IDocumentStore store, SessionStore sessions, IWarmQueue queue, IOptions<WorkerOptions> options, TimeProvider clock, ILogger<LeaseKeeper> log)
+    : BackgroundService
+{
+    private static readonly TimeSpan UnclaimedAfter = TimeSpan.FromSeconds(30);
+    private readonly Dictionary<string, DateTimeOffset> _requeued = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        var period = TimeSpan.FromSeconds(o.LeaseSeconds / 3);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RenewAsync(o, stoppingToken);
+                if (o.ReapOrphans) await ReapAsync(o, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "Lease round failed; retrying");
+            }
+            await Task.Delay(period, stoppingToken);
+        }
+    }
+
+    private async Task RenewAsync(WorkerOptions o, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var session = store.LightweightSession();
+        session.Store(new WorkerLease { Id = o.WorkerId, InternalUrl = o.InternalUrl, RenewedAt = now, ExpiresAt = now.AddSeconds(o.LeaseSeconds) });
+        await session.SaveChangesAsync(ct);
+    }
+
+    private async Task ReapAsync(WorkerOptions o, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var query = store.QuerySession();
+        var live = await query.Query<SessionView>()
+            .Where(v => v.Status == SessionStatus.Active && v.InterruptedAt == null && v.ClaimedBy != o.WorkerId)
+            .ToListAsync(ct);
+        var owners = live.Select(v => v.ClaimedBy!).Distinct().ToArray();
+        var leases = owners.Length == 0 ? [] : (await query.LoadManyAsync<WorkerLease>(ct, owners)).ToDictionary(l => l.Id);
+
+        foreach (var v in live)
+        {
+            var lease = leases.GetValueOrDefault(v.ClaimedBy!);
+            if (lease is not null && lease.ExpiresAt > now) continue;
+            var lostAt = lease?.ExpiresAt ?? now;
+            if ((await sessions.InterruptAsync(v.Id, v.ClaimedBy!, lostAt, ct)).Length == 0) continue;
+            log.LogWarning("Worker {Worker} lost; session {SessionId} interrupted and re-queued", v.ClaimedBy, v.Id);
+            await queue.SendAsync(new WarmSession(v.Id, now), ct);
+        }
+
+        var unclaimed = await query.Query<SessionView>()
+            .Where(v => v.Status == SessionStatus.Warming && v.ClaimedBy == null && v.CreatedAt < now - UnclaimedAfter)
+            .Take(20).ToListAsync(ct);
+        foreach (var v in unclaimed)
+        {
+            if (_requeued.TryGetValue(v.Id, out var last) && now - last < TimeSpan.FromMinutes(1)) continue;
+            _requeued[v.Id] = now;
+            await queue.SendAsync(new WarmSession(v.Id, now), ct);
+        }
+        foreach (var old in _requeued.Where(kv => now - kv.Value > TimeSpan.FromMinutes(5)).Select(kv => kv.Key).ToList())
+            _requeued.Remove(old);
+    }
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using Mirrorstage.Events.Sessions;
+using Mirrorstage.Functions.Tests.Support;
+using static Mirrorstage.Functions.Tests.Support.Requests;
+
+namespace Mirrorstage.Functions.Tests.EndToEnd;
+
+/// <summary>Two worker processes; the one rendering a session is killed with SIGKILL. Its lease lapses, the
+/// other interrupts the session, resumes it, adds the downtime to its expiry and streams again.</summary>
+[Collection(GatewayCollection.Name)]
+public class FailoverTests
+{
+    private static readonly string Amqp = Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AMQP") ?? "amqp://guest:guest@127.0.0.1:5672";
+    private static readonly string RtmpPort = Environment.GetEnvironmentVariable("MIRRORSTAGE_RTMP_PORT") ?? "51935";
+
+    [Fact]
+    public async Task A_killed_workers_session_resumes_on_another_with_its_expiry_moved_by_the_downtime()
+    {
+        var database = TestEnvironment.Database("mirrorstage_failover"); // its own: the reapers look at every session
+        var queue = "failover-" + Guid.NewGuid().ToString("N")[..8];
+        using var gateway = new GatewayFactory(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Marten"] = database,
+            ["Mirrorstage:Gateway:AllowPrivateOutputHosts"] = "true",
+            ["Mirrorstage:Queue:Transport"] = "amqp",
+            ["Mirrorstage:Queue:QueueName"] = queue,
+            ["Mirrorstage:Queue:Address"] = Amqp,
+        });
+        var client = gateway.CreateClient();
+        var port = 58300 + Random.Shared.Next(0, 50) * 2;
+        var workers = new Dictionary<string, (Process Process, string Url)>
+        {
+            ["fo-a"] = StartWorker("fo-a", port, database, queue, gateway.BlobFolder),
+            ["fo-b"] = StartWorker("fo-b", port + 1, database, queue, gateway.BlobFolder),
+        };
+        try
+        {
+            foreach (var (_, url) in workers.Values) await WaitUpAsync(url);
+            var rtmp = $"rtmp://127.0.0.1:{RtmpPort}/live/{Guid.NewGuid():N}";
+            var created = await JsonAsync(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut, outputUrl: rtmp))));
+            var id = created["session_id"]!.GetValue<string>();
+            var token = created["token"]!.GetValue<string>();
+            var activated = await WaitForAsync<SessionActivated>(gateway, id, TimeSpan.FromSeconds(30));
+            var owner = activated.WorkerId;
+            var survivor = workers.Keys.Single(k => k != owner);
+
+            workers[owner].Process.Kill(); // SIGKILL: no goodbye, no lease release
+            var killed = Stopwatch.StartNew();
+            var resumed = await WaitForAsync<SessionResumed>(gateway, id, TimeSpan.FromSeconds(30));
+            var tookSeconds = killed.Elapsed.TotalSeconds;
+            Console.WriteLine($"failover: resumed on {resumed.WorkerId} {tookSeconds:0.0} s after the kill");
+            Assert.Equal(survivor, resumed.WorkerId);
+            Assert.True(tookSeconds <= 20, $"resumed after {tookSeconds:0.0} s");
+
+            var interrupted = (await gateway.EventsOfAsync(id)).OfType<SessionInterrupted>().Single();
+            Assert.Equal(owner, interrupted.WorkerId);
+            Assert.Equal(activated.ExpiresAt + (resumed.ResumedAt - interrupted.InterruptedAt), resumed.NewExpiresAt);
+            Assert.True(resumed.NewExpiresAt > activated.ExpiresAt);
+
+            var status = await JsonAsync(await client.SendAsync(WithBearer(HttpMethod.Get, $"/v1/sessions/{id}", token)));
+            Assert.Equal("active", status["status"]!.GetValue<string>());
+            Assert.Equal(resumed.NewExpiresAt.ToUnixTimeSeconds(), DateTimeOffset.Parse(status["expires_at"]!.GetValue<string>()).ToUnixTimeSeconds());
+
+            // The survivor serves the session's socket: speech in, chunk_done out.
+            using var socket = new ClientWebSocket();
+            await socket.ConnectAsync(new Uri($"{workers[survivor].Url.Replace("http://", "ws://")}/v1/sessions/{id}/stream?token={token}"), default);
+            await socket.SendAsync(new byte[16_000], WebSocketMessageType.Binary, true, default);
+            await LiveRig.SendTextAsync(socket, """{"type":"speak_done"}""");
+            Assert.NotNull((await LiveRig.ReceiveUntilAsync(socket, "chunk_done", TimeSpan.FromSeconds(15))).Match);
+        }
+        finally
+        {
+            foreach (var (process, _) in workers.Values)
+            {
+                if (!process.HasExited) process.Kill();
+                process.Dispose();
+            }
+        }
+    }
+
+    private static (Process, string) StartWorker(string id, int port, string database, string queue, string blobs)
+    {
+        var bin = Path.Combine(TestEnvironment.RepoRoot, "gpu-worker", "Mirrorstage.GpuWorker", "bin", "Debug", "net10.0", "Mirrorstage.GpuWorker");
+        var url = $"http://127.0.0.1:{port}";
+        var info = new ProcessStartInfo(bin) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (k, v) in new Dictionary<string, string>
+        {
+            ["Urls"] = url,
+            ["ConnectionStrings__Marten"] = database,
+            ["Mirrorstage__Queue__Transport"] = "amqp",
+            ["Mirrorstage__Queue__QueueName"] = queue,
+            ["Mirrorstage__Queue__Address"] = Amqp,
+            ["Mirrorstage__Blobs__Folder"] = blobs,
+            ["Mirrorstage__Worker__WorkerId"] = id,
+            ["Mirrorstage__Worker__LeaseSeconds"] = "3",
+            ["Mirrorstage__Worker__InternalUrl"] = url,
+            ["Logging__LogLevel__Default"] = "Warning",
+        }) info.Environment[k] = v;
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return (process, url);
+    }
+
+    private static async Task WaitUpAsync(string url)
+    {
+        using var http = new HttpClient();
+        for (var i = 0; i < 100; i++)
+        {
+            try { if ((await http.GetAsync(url + "/worker/health")).IsSuccessStatusCode) return; }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        Assert.Fail($"worker at {url} did not start");
+    }
+
+    private static async Task<T> WaitForAsync<T>(GatewayFactory gateway, string id, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if ((await gateway.EventsOfAsync(id)).OfType<T>().FirstOrDefault() is { } found) return found;
+            await Task.Delay(200);
+        }
+        Assert.Fail($"no {typeof(T).Name} for {id} within {timeout.TotalSeconds} s");
+        return default!;
+    }
+}
