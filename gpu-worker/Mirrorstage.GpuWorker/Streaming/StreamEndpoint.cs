@@ -17,13 +17,30 @@ public static class StreamEndpoint
     public const int MaxMessageBytes = 16 * 1024 * 1024;
 
     public static void Map(IEndpointRouteBuilder app) => app.Map("/v1/sessions/{id}/stream", async (
-        string id, HttpContext http, LiveSessions live, SessionStore sessions, IOptions<WorkerOptions> options, ILoggerFactory logs) =>
+        string id, HttpContext http, LiveSessions live, SessionStore sessions, Marten.IDocumentStore store, TimeProvider clock,
+        IOptions<WorkerOptions> options, ILoggerFactory logs) =>
     {
         var token = http.Request.Query["token"].ToString();
         var session = live.Get(id);
         if (session is null || !TokenMatches(token, session.TokenHash))
         {
             var view = id.Length <= 64 ? await sessions.ViewAsync(id, http.RequestAborted) : null;
+            // Live on another replica: relay this socket to the owner named in its lease.
+            if (view is { Status: SessionStatus.Active, InterruptedAt: null } && TokenMatches(token, view.TokenHash)
+                && view.ClaimedBy != options.Value.WorkerId && !http.Request.Headers.ContainsKey(SocketForwarder.ForwardedHeader)
+                && http.WebSockets.IsWebSocketRequest)
+            {
+                await using var query = store.QuerySession();
+                var lease = await query.LoadAsync<WorkerLease>(view.ClaimedBy!, http.RequestAborted);
+                if (lease?.InternalUrl is { } ownerUrl && lease.ExpiresAt > clock.GetUtcNow()
+                    && await SocketForwarder.ConnectAsync(ownerUrl, id, token, http.RequestAborted) is { } upstream)
+                {
+                    using (upstream)
+                    using (var client = await http.WebSockets.AcceptWebSocketAsync())
+                        await SocketForwarder.RelayAsync(client, upstream);
+                    return;
+                }
+            }
             var (status, code, message) = view is null || !TokenMatches(token, view.TokenHash)
                 ? (401, "invalid_token", "The token is not valid for this session.")
                 : view.Status switch

@@ -45,6 +45,16 @@ public class FailoverTests
             var owner = activated.WorkerId;
             var survivor = workers.Keys.Single(k => k != owner);
 
+            // Any replica accepts the socket: the one that does not own the session relays it to the owner.
+            using (var relayed = new ClientWebSocket())
+            {
+                await relayed.ConnectAsync(new Uri($"{workers[survivor].Url.Replace("http://", "ws://")}/v1/sessions/{id}/stream?token={token}"), default);
+                await relayed.SendAsync(new byte[16_000], WebSocketMessageType.Binary, true, default);
+                await LiveRig.SendTextAsync(relayed, """{"type":"speak_done"}""");
+                Assert.NotNull((await LiveRig.ReceiveUntilAsync(relayed, "chunk_done", TimeSpan.FromSeconds(15))).Match);
+                await relayed.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", default);
+            }
+
             workers[owner].Process.Kill(); // SIGKILL: no goodbye, no lease release
             var killed = Stopwatch.StartNew();
             var resumed = await WaitForAsync<SessionResumed>(gateway, id, TimeSpan.FromSeconds(30));
