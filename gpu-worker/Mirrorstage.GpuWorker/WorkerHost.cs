@@ -36,6 +36,7 @@ public static class WorkerHost
                 _ => throw new InvalidOperationException("A standalone worker needs Mirrorstage:Queue:Transport=amqp."),
             });
         services.AddHostedService<LeaseKeeper>();
+        services.AddHostedService<StoreNotifications>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<SessionRuntime>();
         services.AddHostedService<WarmRequestConsumer>();

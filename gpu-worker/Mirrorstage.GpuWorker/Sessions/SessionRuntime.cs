@@ -63,7 +63,7 @@ public sealed class SessionRuntime(
         {
             foreach (var (utterance, endSample) in finished)
                 session.Send(new { type = "chunk_done", utterance, position_seconds = Math.Round(endSample / (double)FfmpegOutput.SampleRate, 3), frame = n });
-            if (n % reconcileEvery != 0) return null;
+            if (n % reconcileEvery != 0 && !session.TakeNudge()) return null;
 
             var view = await sessions.ViewAsync(id, ct);
             if (view is null || view.Status is SessionStatus.Ended or SessionStatus.Failed) return view?.EndReason ?? "ended";

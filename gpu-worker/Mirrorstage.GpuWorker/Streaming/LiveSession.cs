@@ -23,6 +23,12 @@ public sealed class LiveSession(string id, string tokenHash, int maxBufferedSamp
     /// slow the render loop down.</summary>
     public Channel<string> Outbound { get; } = Channel.CreateBounded<string>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
 
+    private int _nudged;
+
+    /// <summary>The store has news for this session (an end, an extension): re-read it at the next frame.</summary>
+    public void Nudge() => Volatile.Write(ref _nudged, 1);
+    public bool TakeNudge() => Interlocked.Exchange(ref _nudged, 0) == 1;
+
     public bool TryAttach() => Interlocked.CompareExchange(ref _connected, 1, 0) == 0;
     public void Detach() => Volatile.Write(ref _connected, 0);
 

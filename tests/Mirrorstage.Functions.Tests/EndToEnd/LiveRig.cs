@@ -25,7 +25,7 @@ public sealed class LiveRig : IAsyncDisposable
     public string RtmpUrl { get; private set; } = "";
     public string WebSocketUrl { get; private set; } = "";
 
-    public static async Task<LiveRig> StartAsync()
+    public static async Task<LiveRig> StartAsync(IDictionary<string, string?>? workerSettings = null)
     {
         var queue = "e2e-warm-" + Guid.NewGuid().ToString("N")[..8];
         var workerUrl = $"http://127.0.0.1:{Interlocked.Increment(ref _nextPort)}";
@@ -51,7 +51,7 @@ public sealed class LiveRig : IAsyncDisposable
             // The test database is shared with other suites whose sessions have no worker: leave them be.
             ["Mirrorstage:Worker:ReapOrphans"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
-        }));
+        }).AddInMemoryCollection(workerSettings ?? new Dictionary<string, string?>()));
         await worker.StartAsync();
         return new LiveRig { Gateway = gateway, Worker = worker, Client = gateway.CreateClient(), WorkerUrl = workerUrl };
     }
