@@ -43,7 +43,7 @@ public static class GatewayServices
 
         var connection = config.GetConnectionString("Marten")
             ?? throw new InvalidOperationException("ConnectionStrings:Marten is not set (a PostgreSQL connection string).");
-        services.AddMarten(o => o.UseMirrorstage(connection)).UseLightweightSessions();
+        services.AddMarten(o => o.UseMirrorstage(connection)).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SessionTokens>();

@@ -55,7 +55,8 @@ public static class WorkerHost
         configure?.Invoke(builder.Configuration);
         var connection = builder.Configuration.GetConnectionString("Marten")
             ?? throw new InvalidOperationException("ConnectionStrings:Marten is not set (a PostgreSQL connection string).");
-        builder.Services.AddMarten(o => o.UseMirrorstage(connection)).UseLightweightSessions();
+        // The schema is brought up to date before the consumers and lease keeper start.
+        builder.Services.AddMarten(o => o.UseMirrorstage(connection)).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
         builder.Services.AddWorker(builder.Configuration);
         var app = builder.Build();
         app.MapWorker();

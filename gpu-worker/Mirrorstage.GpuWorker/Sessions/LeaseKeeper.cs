@@ -62,8 +62,9 @@ public sealed class LeaseKeeper(
             await queue.SendAsync(new WarmSession(v.Id, now), ct);
         }
 
+        var cutoff = now - UnclaimedAfter; // computed here: Marten cannot translate arithmetic inside the query
         var unclaimed = await query.Query<SessionView>()
-            .Where(v => v.Status == SessionStatus.Warming && v.ClaimedBy == null && v.CreatedAt < now - UnclaimedAfter)
+            .Where(v => v.Status == SessionStatus.Warming && v.ClaimedBy == null && v.CreatedAt < cutoff)
             .Take(20).ToListAsync(ct);
         foreach (var v in unclaimed)
         {

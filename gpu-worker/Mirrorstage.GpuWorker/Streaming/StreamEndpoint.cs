@@ -60,24 +60,26 @@ public static class StreamEndpoint
             return;
         }
 
-        using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        if (!session.TryAttach())
-        {
-            try
-            {
-                await SendAsync(socket, JsonSerializer.Serialize(new { type = "error", code = "already_connected", message = "Another socket is streaming to this session." }), default);
-                await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "already_connected", default);
-            }
-            catch (WebSocketException) { /* the client left first */ }
-            return;
-        }
+        // Attach before the upgrade completes: a client is told "connected" only once it holds the session.
+        var attached = session.TryAttach();
         try
         {
+            using var socket = await http.WebSockets.AcceptWebSocketAsync();
+            if (!attached)
+            {
+                try
+                {
+                    await SendAsync(socket, JsonSerializer.Serialize(new { type = "error", code = "already_connected", message = "Another socket is streaming to this session." }), default);
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "already_connected", default);
+                }
+                catch (WebSocketException) { /* the client left first */ }
+                return;
+            }
             await new StreamConnection(socket, session, sessions, options.Value, logs.CreateLogger("Mirrorstage.Stream")).RunAsync();
         }
         finally
         {
-            session.Detach();
+            if (attached) session.Detach();
         }
     });
 

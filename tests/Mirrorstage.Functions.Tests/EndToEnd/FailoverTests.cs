@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
+using Marten;
 using Mirrorstage.Events.Sessions;
 using Mirrorstage.Functions.Tests.Support;
 using static Mirrorstage.Functions.Tests.Support.Requests;
@@ -27,7 +28,7 @@ public class FailoverTests
             ["Mirrorstage:Queue:QueueName"] = queue,
             ["Mirrorstage:Queue:Address"] = Amqp,
         });
-        var client = gateway.CreateClient();
+        var client = gateway.CreateClient(); // the gateway brings the new database's schema up first
         var port = 58300 + Random.Shared.Next(0, 50) * 2;
         var workers = new Dictionary<string, (Process Process, string Url)>
         {
@@ -37,6 +38,7 @@ public class FailoverTests
         try
         {
             foreach (var (_, url) in workers.Values) await WaitUpAsync(url);
+            await WaitForLeasesAsync(gateway, workers.Keys); // relaying needs the owner's lease on record
             var rtmp = $"rtmp://127.0.0.1:{RtmpPort}/live/{Guid.NewGuid():N}";
             var created = await JsonAsync(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut, outputUrl: rtmp))));
             var id = created["session_id"]!.GetValue<string>();
@@ -103,13 +105,15 @@ public class FailoverTests
             ["Mirrorstage__Queue__Address"] = Amqp,
             ["Mirrorstage__Blobs__Folder"] = blobs,
             ["Mirrorstage__Worker__WorkerId"] = id,
-            ["Mirrorstage__Worker__LeaseSeconds"] = "3",
+            ["Mirrorstage__Worker__LeaseSeconds"] = "4",
             ["Mirrorstage__Worker__InternalUrl"] = url,
             ["Logging__LogLevel__Default"] = "Warning",
         }) info.Environment[k] = v;
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var log = Path.Combine(Path.GetTempPath(), $"ms-failover-{id}.log");
+        File.WriteAllText(log, "");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (info) File.AppendAllText(log, e.Data + "\n"); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (info) File.AppendAllText(log, e.Data + "\n"); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return (process, url);
@@ -125,6 +129,17 @@ public class FailoverTests
             await Task.Delay(200);
         }
         Assert.Fail($"worker at {url} did not start");
+    }
+
+    private static async Task WaitForLeasesAsync(GatewayFactory gateway, IEnumerable<string> ids)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            await using var query = gateway.Store.QuerySession();
+            if ((await query.LoadManyAsync<WorkerLease>(ids.ToArray())).Count == ids.Count()) return;
+            await Task.Delay(200);
+        }
+        Assert.Fail("the workers' leases were never written");
     }
 
     private static async Task<T> WaitForAsync<T>(GatewayFactory gateway, string id, TimeSpan timeout)
