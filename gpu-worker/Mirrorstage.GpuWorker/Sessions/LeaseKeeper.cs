@@ -15,20 +15,27 @@ public sealed class LeaseKeeper(
     private static readonly TimeSpan UnclaimedAfter = TimeSpan.FromSeconds(30);
     private readonly Dictionary<string, DateTimeOffset> _requeued = [];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
         var period = TimeSpan.FromSeconds(o.LeaseSeconds / 3);
+        // Renewal runs on its own: a slow reaping round must never let this worker's own lease lapse.
+        var renew = EveryAsync(period, ct => RenewAsync(o, ct), "Lease renewal", stoppingToken);
+        var reap = o.ReapOrphans ? EveryAsync(period, ct => ReapAsync(o, ct), "Reaping", stoppingToken) : Task.CompletedTask;
+        return Task.WhenAll(renew, reap);
+    }
+
+    private async Task EveryAsync(TimeSpan period, Func<CancellationToken, Task> round, string what, CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await RenewAsync(o, stoppingToken);
-                if (o.ReapOrphans) await ReapAsync(o, stoppingToken);
+                await round(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                log.LogWarning(e, "Lease round failed; retrying");
+                log.LogWarning(e, "{What} failed; retrying", what);
             }
             await Task.Delay(period, stoppingToken);
         }
@@ -56,9 +63,12 @@ public sealed class LeaseKeeper(
         {
             var lease = leases.GetValueOrDefault(v.ClaimedBy!);
             if (lease is not null && lease.ExpiresAt > now) continue;
+            // No lease on record yet: a worker that just started may claim before its first renewal lands.
+            if (lease is null && v.ClaimedAt > now.AddSeconds(-o.LeaseSeconds)) continue;
             var lostAt = lease?.ExpiresAt ?? now;
             if ((await sessions.InterruptAsync(v.Id, v.ClaimedBy!, lostAt, ct)).Length == 0) continue;
-            log.LogWarning("Worker {Worker} lost; session {SessionId} interrupted and re-queued", v.ClaimedBy, v.Id);
+            log.LogWarning("Worker {Worker} lost (lease renewed {RenewedAt:O}, expired {ExpiresAt:O}, now {Now:O}); session {SessionId} interrupted and re-queued",
+                v.ClaimedBy, lease?.RenewedAt, lease?.ExpiresAt, now, v.Id);
             await queue.SendAsync(new WarmSession(v.Id, now), ct);
         }
 

@@ -110,6 +110,18 @@ public sealed class LiveRig : IAsyncDisposable
         return (null, seen);
     }
 
+    /// <summary>What ffprobe reads from a live URL: its streams, or null when nothing is there.</summary>
+    public static async Task<JsonArray?> ProbeAsync(string url)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-v", "error", "-show_streams", "-of", "json", url }) info.ArgumentList.Add(a);
+        using var ffprobe = System.Diagnostics.Process.Start(info)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var output = await ffprobe.StandardOutput.ReadToEndAsync(timeout.Token);
+        await ffprobe.WaitForExitAsync(timeout.Token);
+        return ffprobe.ExitCode == 0 ? JsonNode.Parse(output)?["streams"]?.AsArray() : null;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Worker.StopAsync();
