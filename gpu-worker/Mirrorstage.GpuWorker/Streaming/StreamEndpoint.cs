@@ -21,7 +21,7 @@ public static class StreamEndpoint
         IOptions<WorkerOptions> options, ILoggerFactory logs) =>
     {
         var token = http.Request.Query["token"].ToString();
-        var session = live.Get(id);
+        var session = live.Get(id) ?? await StartingHereAsync(id, live, sessions, options.Value.WorkerId, http.RequestAborted);
         if (session is null || !TokenMatches(token, session.TokenHash))
         {
             var view = id.Length <= 64 ? await sessions.ViewAsync(id, http.RequestAborted) : null;
@@ -82,6 +82,21 @@ public static class StreamEndpoint
             if (attached) session.Detach();
         }
     });
+
+    /// <summary>A session this worker has just claimed (or resumed) is live here within moments: its claim is
+    /// recorded before the output starts. Wait for it rather than turn the client away.</summary>
+    private static async Task<LiveSession?> StartingHereAsync(string id, LiveSessions live, SessionStore sessions, string workerId, CancellationToken ct)
+    {
+        if (id.Length > 64) return null;
+        var view = await sessions.ViewAsync(id, ct);
+        if (view is not { Status: SessionStatus.Warming or SessionStatus.Active } || view.ClaimedBy != workerId) return null;
+        for (var i = 0; i < 50; i++)
+        {
+            if (live.Get(id) is { } session) return session;
+            await Task.Delay(100, ct);
+        }
+        return null;
+    }
 
     private static bool TokenMatches(string token, string hash) =>
         token.Length is > 0 and < 512 && CryptographicOperations.FixedTimeEquals(
