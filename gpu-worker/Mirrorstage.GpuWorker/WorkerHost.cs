@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Mirrorstage.Events;
 using Mirrorstage.Events.Messaging;
@@ -20,7 +21,7 @@ public static class WorkerHost
             .ValidateOnStart();
         services.AddOptions<AmqpOptions>().BindConfiguration(AmqpOptions.Section);
         services.AddOptions<BlobOptions>().BindConfiguration(BlobOptions.Section);
-        services.TryAddSingletonTimeProvider();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
         services.AddSingleton<IWarmSource>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
         {
@@ -40,11 +41,6 @@ public static class WorkerHost
         services.AddSingleton<SessionStore>();
         services.AddSingleton<SessionRuntime>();
         services.AddHostedService<WarmRequestConsumer>();
-    }
-
-    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
-    {
-        if (services.All(d => d.ServiceType != typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
     }
 
     /// <summary>A standalone worker process: Marten on ConnectionStrings:Marten, warm requests over AMQP, the

@@ -61,8 +61,8 @@ public class LiveKitViewingTests(LiveKitGateway gateway)
         var tokens = (Api.SessionTokens)gateway.Services.GetService(typeof(Api.SessionTokens))!;
         var id = Api.SessionTokens.NewSessionId();
         var share = tokens.ShareToken(id, 1);
-        var events = Events.Sessions.SessionDecider.Decide(new Events.Sessions.CreateSession(id, Api.SessionTokens.Hash(tokens.SessionToken(id)),
-            Api.SessionTokens.Hash(share), new Events.Sessions.ReferenceImage("references/x.png", "crops/x.png", 256), "livekit", null, 15, 0, null, null, 0, DateTimeOffset.UtcNow));
+        var events = Events.Sessions.SessionDecider.Decide(new Events.Sessions.CreateSession(id, Events.Sessions.TokenHashes.Of(tokens.SessionToken(id)),
+            Events.Sessions.TokenHashes.Of(share), new Events.Sessions.ReferenceImage("references/x.png", "crops/x.png", 256), "livekit", null, 15, 0, null, null, 0, DateTimeOffset.UtcNow));
         await using var session = gateway.Store.LightweightSession();
         session.Events.StartStream<Events.Sessions.Session>(id, events);
         await session.SaveChangesAsync();

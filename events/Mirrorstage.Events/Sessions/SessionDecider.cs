@@ -47,11 +47,10 @@ public static class SessionDecider
     public static object[] Decide(Session s, EndSession c)
     {
         if (!s.IsOpen) return [];
-        var ended = s with { EndedAt = c.Now };
         return
         [
             new SessionEndRequested(s.Id, c.RequestedBy, c.Now),
-            new SessionEnded(s.Id, c.Reason, ended.GpuSecondsAt(c.Now), c.Now),
+            new SessionEnded(s.Id, c.Reason, s.GpuSecondsAt(c.Now), c.Now),
         ];
     }
 
@@ -86,6 +85,6 @@ public static class SessionDecider
 
     public static object[] Decide(Session s, ExpireSession c) =>
         s.Status == SessionStatus.Active && s.ExpiresAt <= c.Now
-            ? [new SessionEnded(s.Id, "expired", (s with { EndedAt = c.Now }).GpuSecondsAt(c.Now), c.Now)]
+            ? [new SessionEnded(s.Id, "expired", s.GpuSecondsAt(c.Now), c.Now)]
             : [];
 }

@@ -10,9 +10,9 @@ public static class SessionAccess
     public static async Task<SessionView> RequireOwnerAsync(HttpRequest request, IQuerySession db, string id, CancellationToken ct)
     {
         var token = BearerToken(request);
-        var hash = SessionTokens.Hash(token);
+        var hash = TokenHashes.Of(token);
         var view = IsSessionId(id) ? await db.LoadAsync<SessionView>(id, ct) : null;
-        if (view is not null && SessionTokens.HashMatches(token, view.TokenHash))
+        if (view is not null && TokenHashes.Matches(token, view.TokenHash))
             return view;
         if (await db.Query<SessionView>().AnyAsync(v => v.TokenHash == hash, ct))
             throw ApiException.NotFound();
@@ -24,7 +24,7 @@ public static class SessionAccess
         if (string.IsNullOrEmpty(share))
             throw ApiException.Unauthorized("missing_share_token", "Pass the share token from the view_url as ?share=.");
         var view = IsSessionId(id) ? await db.LoadAsync<SessionView>(id, ct) : null;
-        if (view is null || !view.ShareTokenHashes.Any(h => SessionTokens.HashMatches(share, h)))
+        if (view is null || !view.ShareTokenHashes.Any(h => TokenHashes.Matches(share, h)))
             throw ApiException.Unauthorized("invalid_share_token", "The share token is not valid for this session.");
         return view;
     }

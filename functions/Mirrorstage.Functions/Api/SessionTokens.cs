@@ -17,14 +17,16 @@ public sealed class SessionTokens(IOptions<GatewayOptions> options)
 
     public string ShareToken(string sessionId, int shareNumber) => "sh_" + Mac($"share:{sessionId}:{shareNumber}");
 
-    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    public static bool HashMatches(string token, string storedHash) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(token)), Encoding.ASCII.GetBytes(storedHash));
-
     private string Mac(string message) =>
         Base64Url(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(message)));
 
     internal static string Base64Url(ReadOnlySpan<byte> bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <exception cref="FormatException">Not base64url.</exception>
+    internal static byte[] FromBase64Url(string s)
+    {
+        var b = s.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(b.PadRight(b.Length + (4 - b.Length % 4) % 4, '='));
+    }
 }

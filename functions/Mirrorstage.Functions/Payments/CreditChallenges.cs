@@ -49,8 +49,8 @@ public sealed class CreditChallenges(IOptions<GatewayOptions> options, TimeProvi
         try
         {
             if (parts.Length != 2 || token.Length > 2048) throw new FormatException();
-            text = FromBase64Url(parts[0]);
-            mac = FromBase64Url(parts[1]);
+            text = SessionTokens.FromBase64Url(parts[0]);
+            mac = SessionTokens.FromBase64Url(parts[1]);
         }
         catch (FormatException)
         {
@@ -89,11 +89,5 @@ public sealed class CreditChallenges(IOptions<GatewayOptions> options, TimeProvi
             ed = ed[..64];
         }
         return Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.Verify(ed, 0, publicKey, 0, text, 0, text.Length);
-    }
-
-    private static byte[] FromBase64Url(string s)
-    {
-        var b = s.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(b.PadRight(b.Length + (4 - b.Length % 4) % 4, '='));
     }
 }

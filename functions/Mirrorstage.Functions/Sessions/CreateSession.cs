@@ -72,8 +72,8 @@ public static class CreateSession
         var credits = payment as PaymentResult.Credits;
         var events = SessionDecider.Decide(new Cmd(
             id,
-            SessionTokens.Hash(tokens.SessionToken(id)),
-            SessionTokens.Hash(tokens.ShareToken(id, 1)),
+            TokenHashes.Of(tokens.SessionToken(id)),
+            TokenHashes.Of(tokens.ShareToken(id, 1)),
             reference!,
             output.Protocol,
             output.Url,

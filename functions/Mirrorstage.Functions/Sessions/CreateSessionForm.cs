@@ -18,7 +18,6 @@ public sealed record CreateSessionForm(int DurationMinutes, string? OutputUrl, s
         IFormCollection form;
         try
         {
-            request.HttpContext.Features.Get<IFormFeature>();
             form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = images.MaxBytes + 1024 * 1024 }, ct);
         }
         catch (InvalidDataException e) when (e.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))

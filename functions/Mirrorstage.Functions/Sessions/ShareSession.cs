@@ -15,7 +15,7 @@ public static class ShareSession
     {
         await SessionAccess.RequireOwnerAsync(request, db, id, ct);
         var events = await SessionWrites.DecideAndAppendAsync(store, id,
-            s => SessionDecider.Decide(s, new Events.Sessions.ShareSession(SessionTokens.Hash(tokens.ShareToken(id, s.ShareCount + 1)), clock.GetUtcNow())),
+            s => SessionDecider.Decide(s, new Events.Sessions.ShareSession(TokenHashes.Of(tokens.ShareToken(id, s.ShareCount + 1)), clock.GetUtcNow())),
             null, ct);
         var number = events.OfType<ShareLinkCreated>().Single().ShareNumber;
         var url = urls.View(request, id, number);

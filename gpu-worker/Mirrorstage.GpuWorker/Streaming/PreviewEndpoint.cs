@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using Mirrorstage.Events.Sessions;
 using Mirrorstage.GpuWorker.Sessions;
 
 namespace Mirrorstage.GpuWorker.Streaming;
@@ -19,8 +18,7 @@ public static partial class PreviewEndpoint
         if (!FileName().IsMatch(file) || id.Length > 64 || id.Contains('/') || id.Contains(".."))
             return Results.Json(new { error = new { code = "not_found", message = "No such preview file." } }, statusCode: 404);
         var view = await sessions.ViewAsync(id, ct);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(share ?? "")));
-        if (view is null || string.IsNullOrEmpty(share) || !view.ShareTokenHashes.Contains(hash))
+        if (view is null || string.IsNullOrEmpty(share) || !view.ShareTokenHashes.Any(h => TokenHashes.Matches(share, h)))
             return Results.Json(new { error = new { code = "invalid_share_token", message = "Open the preview through the session's view_url." } }, statusCode: 401);
 
         var path = Path.Combine(options.Value.PreviewFolder, id, file);

@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -21,42 +20,53 @@ public static class StreamEndpoint
         IOptions<WorkerOptions> options, ILoggerFactory logs) =>
     {
         var token = http.Request.Query["token"].ToString();
-        var session = live.Get(id) ?? await StartingHereAsync(id, live, sessions, options.Value.WorkerId, http.RequestAborted);
-        if (session is null || !TokenMatches(token, session.TokenHash))
+        var session = live.Get(id);
+        if (session is not null && !TokenHashes.Matches(token, session.TokenHash))
+        {
+            await RefuseAsync(http, 401, "invalid_token", "The token is not valid for this session.");
+            return;
+        }
+        if (session is null)
         {
             var view = id.Length <= 64 ? await sessions.ViewAsync(id, http.RequestAborted) : null;
-            // Live on another replica: relay this socket to the owner named in its lease.
-            if (view is { Status: SessionStatus.Active, InterruptedAt: null } && TokenMatches(token, view.TokenHash)
-                && view.ClaimedBy != options.Value.WorkerId && !http.Request.Headers.ContainsKey(SocketForwarder.ForwardedHeader)
-                && http.WebSockets.IsWebSocketRequest)
+            if (view is null || !TokenHashes.Matches(token, view.TokenHash))
             {
-                await using var query = store.QuerySession();
-                var lease = await query.LoadAsync<WorkerLease>(view.ClaimedBy!, http.RequestAborted);
-                if (lease?.InternalUrl is { } ownerUrl && lease.ExpiresAt > clock.GetUtcNow()
-                    && await SocketForwarder.ConnectAsync(ownerUrl, id, token, http.RequestAborted) is { } upstream)
-                {
-                    using (upstream)
-                    using (var client = await http.WebSockets.AcceptWebSocketAsync())
-                        await SocketForwarder.RelayAsync(client, upstream);
-                    return;
-                }
+                await RefuseAsync(http, 401, "invalid_token", "The token is not valid for this session.");
+                return;
             }
-            var (status, code, message) = view is null || !TokenMatches(token, view.TokenHash)
-                ? (401, "invalid_token", "The token is not valid for this session.")
-                : view.Status switch
+            // Claimed here but still starting: the claim is recorded before the output starts. Wait for it.
+            if (view is { Status: SessionStatus.Warming or SessionStatus.Active } && view.ClaimedBy == options.Value.WorkerId)
+                session = await WaitUntilLiveAsync(id, live, http.RequestAborted);
+            if (session is null)
+            {
+                // Live on another replica: relay this socket to the owner named in its lease.
+                if (view is { Status: SessionStatus.Active, InterruptedAt: null } && view.ClaimedBy != options.Value.WorkerId
+                    && !http.Request.Headers.ContainsKey(SocketForwarder.ForwardedHeader) && http.WebSockets.IsWebSocketRequest)
+                {
+                    await using var query = store.QuerySession();
+                    var lease = await query.LoadAsync<WorkerLease>(view.ClaimedBy!, http.RequestAborted);
+                    if (lease?.InternalUrl is { } ownerUrl && lease.ExpiresAt > clock.GetUtcNow()
+                        && await SocketForwarder.ConnectAsync(ownerUrl, id, token, http.RequestAborted) is { } upstream)
+                    {
+                        using (upstream)
+                        using (var client = await http.WebSockets.AcceptWebSocketAsync())
+                            await SocketForwarder.RelayAsync(client, upstream);
+                        return;
+                    }
+                }
+                var (status, code, message) = view.Status switch
                 {
                     SessionStatus.Warming => (409, "session_not_ready", "The session is still warming; poll its status until it is active."),
                     SessionStatus.Ended or SessionStatus.Failed => (410, "session_ended", "This session has ended."),
                     _ => (503, "session_elsewhere", "This session is live on another worker replica; reconnect to the session's websocket_url."),
                 };
-            http.Response.StatusCode = status;
-            await http.Response.WriteAsJsonAsync(new { error = new { code, message } });
-            return;
+                await RefuseAsync(http, status, code, message);
+                return;
+            }
         }
         if (!http.WebSockets.IsWebSocketRequest)
         {
-            http.Response.StatusCode = 400;
-            await http.Response.WriteAsJsonAsync(new { error = new { code = "websocket_required", message = "Open this URL as a WebSocket." } });
+            await RefuseAsync(http, 400, "websocket_required", "Open this URL as a WebSocket.");
             return;
         }
 
@@ -83,13 +93,9 @@ public static class StreamEndpoint
         }
     });
 
-    /// <summary>A session this worker has just claimed (or resumed) is live here within moments: its claim is
-    /// recorded before the output starts. Wait for it rather than turn the client away.</summary>
-    private static async Task<LiveSession?> StartingHereAsync(string id, LiveSessions live, SessionStore sessions, string workerId, CancellationToken ct)
+    /// <summary>A session this worker has just claimed (or resumed) is live here within moments.</summary>
+    private static async Task<LiveSession?> WaitUntilLiveAsync(string id, LiveSessions live, CancellationToken ct)
     {
-        if (id.Length > 64) return null;
-        var view = await sessions.ViewAsync(id, ct);
-        if (view is not { Status: SessionStatus.Warming or SessionStatus.Active } || view.ClaimedBy != workerId) return null;
         for (var i = 0; i < 50; i++)
         {
             if (live.Get(id) is { } session) return session;
@@ -98,9 +104,11 @@ public static class StreamEndpoint
         return null;
     }
 
-    private static bool TokenMatches(string token, string hash) =>
-        token.Length is > 0 and < 512 && CryptographicOperations.FixedTimeEquals(
-            Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))), Encoding.ASCII.GetBytes(hash));
+    private static Task RefuseAsync(HttpContext http, int status, string code, string message)
+    {
+        http.Response.StatusCode = status;
+        return http.Response.WriteAsJsonAsync(new { error = new { code, message } });
+    }
 
     internal static Task SendAsync(WebSocket socket, string text, CancellationToken ct) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct);
