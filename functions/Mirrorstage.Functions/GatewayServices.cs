@@ -6,7 +6,7 @@ using Mirrorstage.Events.Pricing;
 using Mirrorstage.Functions.Api;
 using Mirrorstage.Events.Storage;
 using Mirrorstage.Functions.Health;
-using Mirrorstage.Functions.Images;
+using Mirrorstage.Imaging;
 using Mirrorstage.Functions.Outputs;
 using Mirrorstage.Functions.Payments;
 
@@ -38,7 +38,7 @@ public static class GatewayServices
             .PostConfigure(o => o.Networks.ForEach(KnownNetworks.Apply))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PaymentOptions>, PaymentOptionsValidator>();
-        services.AddOptions<ImageOptions>().BindConfiguration(ImageOptions.Section);
+        services.AddReferenceImages();
         services.AddOptions<BlobOptions>().BindConfiguration(BlobOptions.Section);
 
         var connection = config.GetConnectionString("Marten")
@@ -50,8 +50,6 @@ public static class GatewayServices
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<SessionResponses>();
         services.AddSingleton<OutputUrlPolicy>();
-        services.AddSingleton<FaceDetector>();
-        services.AddSingleton<ReferenceImageProcessor>();
         services.AddSingleton<IRenderCapacity, ConfiguredCapacity>();
         services.AddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
         services.AddOptions<AmqpOptions>().BindConfiguration(AmqpOptions.Section);

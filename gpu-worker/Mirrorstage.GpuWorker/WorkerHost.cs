@@ -6,6 +6,7 @@ using Mirrorstage.Events.Messaging;
 using Mirrorstage.Events.Storage;
 using Mirrorstage.GpuWorker.Messaging;
 using Mirrorstage.GpuWorker.Sessions;
+using Mirrorstage.Imaging;
 
 namespace Mirrorstage.GpuWorker;
 
@@ -22,7 +23,8 @@ public static class WorkerHost
         services.AddOptions<AmqpOptions>().BindConfiguration(AmqpOptions.Section);
         services.AddOptions<BlobOptions>().BindConfiguration(BlobOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
+        services.TryAddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
+        services.AddReferenceImages(); // change_reference over the socket
         services.AddSingleton<IWarmSource>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
         {
             { Transport: "amqp" } amqp => new AmqpWarmReceiver(amqp),
@@ -39,6 +41,7 @@ public static class WorkerHost
         services.AddHostedService<LeaseKeeper>();
         services.AddHostedService<StoreNotifications>();
         services.AddSingleton<SessionStore>();
+        services.AddSingleton<ReferenceChanger>();
         services.AddSingleton<SessionRuntime>();
         services.AddHostedService<WarmRequestConsumer>();
     }

@@ -107,6 +107,30 @@ public class SessionDeciderTests
     }
 
     [Fact]
+    public void Changing_the_face_of_a_live_session_records_the_new_reference()
+    {
+        var other = new ReferenceImage("references/b.png", "crops/b-256.png", 256);
+        var state = Given(Created(), new SessionActivated("s1", "w1", T0, T0.AddMinutes(15)));
+        Assert.Equal([new ReferenceChanged("s1", other, T0.AddMinutes(1))], SessionDecider.Decide(state, new ChangeReference(other, T0.AddMinutes(1))));
+    }
+
+    [Fact]
+    public void The_same_face_again_changes_nothing()
+    {
+        var other = new ReferenceImage("references/b.png", "crops/b-256.png", 256);
+        Assert.Empty(SessionDecider.Decide(Given(Created()), new ChangeReference(Face, T0)));
+        Assert.Empty(SessionDecider.Decide(Given(Created(), new ReferenceChanged("s1", other, T0)), new ChangeReference(other, T0)));
+    }
+
+    [Fact]
+    public void The_face_of_an_ended_session_cannot_change()
+    {
+        var state = Given(Created(), new SessionEnded("s1", "deleted", 0, T0));
+        var error = Assert.Throws<DomainException>(() => SessionDecider.Decide(state, new ChangeReference(Face with { CropKey = "crops/c.png" }, T0)));
+        Assert.Equal(("session_not_open", DomainError.Conflict), (error.Code, error.Kind));
+    }
+
+    [Fact]
     public void Share_links_are_numbered_in_order()
     {
         var state = Given(Created(), new ShareLinkCreated("s1", 1, "a", T0), new ShareLinkCreated("s1", 2, "b", T0));

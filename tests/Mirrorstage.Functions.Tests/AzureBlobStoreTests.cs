@@ -31,7 +31,7 @@ public class AzureBlobStoreTests(AzureBlobGateway gateway)
         Assert.Equal(TestImages.Astronaut, await blobs.GetAsync(created.Reference.OriginalKey, default));
         var crop = await blobs.GetAsync(created.Reference.CropKey, default);
         Assert.NotNull(crop);
-        Assert.Equal(Images.ImageKind.Png, Images.ImageHeader.Sniff(crop));
+        Assert.Equal(Imaging.ImageKind.Png, Imaging.ImageHeader.Sniff(crop));
     }
 }
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Mirrorstage.Functions.Images;
+using Mirrorstage.Imaging;
 using Mirrorstage.Functions.Outputs;
 using Mirrorstage.Functions.Tests.Support;
 

@@ -17,12 +17,13 @@ public sealed record Session(
     DateTimeOffset? InterruptedAt = null,
     DateTimeOffset? EndedAt = null,
     int ShareCount = 0,
-    long PaidAtomic = 0)
+    long PaidAtomic = 0,
+    string? CropKey = null)
 {
     public bool IsOpen => Status is SessionStatus.Warming or SessionStatus.Active;
 
     public static Session Create(SessionCreated e) =>
-        new(e.SessionId, SessionStatus.Warming, e.TokenHash, e.Wallet, e.DurationMinutes, e.CreatedAt);
+        new(e.SessionId, SessionStatus.Warming, e.TokenHash, e.Wallet, e.DurationMinutes, e.CreatedAt, CropKey: e.Reference.CropKey);
 
     public static Session When(Session state, object @event) => @event switch
     {
@@ -36,6 +37,7 @@ public sealed record Session(
             ExpiresAt = state.ExpiresAt?.AddMinutes(e.AddedMinutes),
         },
         ShareLinkCreated e => state with { ShareCount = Math.Max(state.ShareCount, e.ShareNumber) },
+        ReferenceChanged e => state with { CropKey = e.Reference.CropKey },
         SessionInterrupted e => state with { InterruptedAt = e.InterruptedAt },
         SessionResumed e => state with { InterruptedAt = null, ClaimedBy = e.WorkerId, ExpiresAt = e.NewExpiresAt },
         SessionEnded e => state with { Status = SessionStatus.Ended, EndedAt = e.EndedAt },
@@ -50,6 +52,7 @@ public sealed record Session(
     public Session Apply(SessionActivated e) => When(this, e);
     public Session Apply(SessionExtended e) => When(this, e);
     public Session Apply(ShareLinkCreated e) => When(this, e);
+    public Session Apply(ReferenceChanged e) => When(this, e);
     public Session Apply(SessionInterrupted e) => When(this, e);
     public Session Apply(SessionResumed e) => When(this, e);
     public Session Apply(SessionEnded e) => When(this, e);

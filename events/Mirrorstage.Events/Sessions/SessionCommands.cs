@@ -33,3 +33,5 @@ public sealed record ActivateSession(string WorkerId, DateTimeOffset Now);
 public sealed record ExpireSession(DateTimeOffset Now);
 
 public sealed record InterruptSession(string LostWorkerId, DateTimeOffset LostAt);
+
+public sealed record ChangeReference(ReferenceImage Reference, DateTimeOffset Now);

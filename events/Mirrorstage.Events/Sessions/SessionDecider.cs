@@ -43,6 +43,14 @@ public static class SessionDecider
         return [.. events];
     }
 
+    /// <summary>A new face for a warming or live session; the same face again changes nothing.</summary>
+    public static object[] Decide(Session s, ChangeReference c)
+    {
+        if (!s.IsOpen)
+            throw new DomainException(DomainError.Conflict, "session_not_open", $"The face of a {s.Status.ToString().ToLowerInvariant()} session cannot change.");
+        return s.CropKey == c.Reference.CropKey ? [] : [new ReferenceChanged(s.Id, c.Reference, c.Now)];
+    }
+
     /// <summary>Ending an ended session is already satisfied: no events, no error.</summary>
     public static object[] Decide(Session s, EndSession c)
     {

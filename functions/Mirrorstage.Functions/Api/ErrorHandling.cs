@@ -40,6 +40,7 @@ public static class ErrorHandling
     public static (int Status, string Code, string Message) Map(Exception? error) => error switch
     {
         ApiException e => (e.Status, e.Code, e.Message),
+        Imaging.ImageRejected e => (e.Status, e.Code, e.Message),
         DomainException { Kind: DomainError.Conflict } e => (409, e.Code, e.Message),
         DomainException { Kind: DomainError.Forbidden } e => (403, e.Code, e.Message),
         DomainException e => (400, e.Code, e.Message),

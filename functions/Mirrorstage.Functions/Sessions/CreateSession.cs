@@ -9,7 +9,7 @@ using Mirrorstage.Events.Wallets;
 using Mirrorstage.Functions.Api;
 using Mirrorstage.Events.Storage;
 using Mirrorstage.Functions.Health;
-using Mirrorstage.Functions.Images;
+using Mirrorstage.Imaging;
 using Mirrorstage.Functions.Outputs;
 using Mirrorstage.Functions.Payments;
 using Mirrorstage.X402;
@@ -47,7 +47,7 @@ public static class CreateSession
             throw new ApiException(503, "no_capacity", "No render capacity is free right now; nothing was charged. Retry in a minute.");
 
         var price = Price.SessionAtomic(pricing.Value, form.DurationMinutes);
-        var imageHash = Convert.ToHexStringLower(SHA256.HashData(form.Image));
+        var imageHash = ReferenceImages.Hash(form.Image);
         var demand = new PaymentDemand("create", price, $"{form.DurationMinutes}-minute render session",
             Fingerprint(imageHash, form, output), payer =>
             {
@@ -59,7 +59,7 @@ public static class CreateSession
         // Store the photo before money moves (a storage failure must not cost anything); a bare 402 probe skips it.
         ReferenceImage? reference = null;
         if (price == 0 || paysWithCredits || http.Request.Headers.ContainsKey(X402Headers.PaymentSignature))
-            reference = await StoreAsync(blobs, imageHash, form.Image, image, ct);
+            reference = await ReferenceImages.StoreAsync(blobs, imageHash, form.Image, image, ct);
 
         var payment = paysWithCredits
             ? await payments.CollectCreditsAsync(http.Request, demand, ct)
@@ -122,16 +122,6 @@ public static class CreateSession
         var view = await query.LoadAsync<SessionView>(id, ct) ?? throw ApiException.NotFound();
         if (settle is not null) http.Response.Headers[X402Headers.PaymentResponse] = X402Headers.Encode(settle);
         return Results.Json(responses.Created(http.Request, view), AppJson.Options, statusCode: 201);
-    }
-
-    private static async Task<ReferenceImage> StoreAsync(IBlobStore blobs, string hash, byte[] original, ProcessedImage image, CancellationToken ct)
-    {
-        var originalKey = $"references/{hash}.{image.Extension}";
-        var cropKey = $"crops/{hash}-{image.CropSize}.png";
-        await Task.WhenAll(
-            blobs.PutAsync(originalKey, original, image.ContentType, ct),
-            blobs.PutAsync(cropKey, image.CropPng, "image/png", ct));
-        return new ReferenceImage(originalKey, cropKey, image.CropSize);
     }
 
     private static string Fingerprint(string imageHash, CreateSessionForm form, OutputTarget output) =>

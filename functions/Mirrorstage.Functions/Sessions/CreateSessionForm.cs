@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Mirrorstage.Events.Pricing;
 using Mirrorstage.Events.Wallets;
 using Mirrorstage.Functions.Api;
-using Mirrorstage.Functions.Images;
+using Mirrorstage.Imaging;
 
 namespace Mirrorstage.Functions.Sessions;
 

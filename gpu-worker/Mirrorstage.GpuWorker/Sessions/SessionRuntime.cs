@@ -19,21 +19,19 @@ public sealed class SessionRuntime(
         var view = await sessions.ViewAsync(id, ct);
         if (view?.Reference is null) return;
 
-        var crop = await blobs.GetAsync(view.Reference.CropKey, ct);
-        if (crop is null)
-        {
-            await SessionFailures.FailAsync(store, id, "reference_image_missing", clock.GetUtcNow(), ct);
-            return;
-        }
         if (view.OutputProtocol == "livekit")
         {
             // Publishing into a LiveKit room needs a LiveKit server (none here); refuse honestly and refund.
             await SessionFailures.FailAsync(store, id, "livekit_output_not_available", clock.GetUtcNow(), ct);
             return;
         }
-
-        using var reference = Cv2.ImDecode(crop, ImreadModes.Color);
-        using var engine = new ProceduralEngine(reference, o.Width, o.Height, FaceLayout.FromGatewayCrop);
+        var face = new FaceSwap(view.Reference.CropKey, key => LoadEngineAsync(key, o, ct));
+        if (!await face.LoadFirstAsync())
+        {
+            await SessionFailures.FailAsync(store, id, "reference_image_missing", clock.GetUtcNow(), ct);
+            return;
+        }
+        using var _ = face;
         var target = view.OutputProtocol == "hls" ? Path.Combine(o.PreviewFolder, id) : view.OutputUrl!;
         await using var output = FfmpegOutput.Start(o.FfmpegPath, o.Width, o.Height, o.FramesPerSecond, view.OutputProtocol, target);
         var session = new Streaming.LiveSession(id, view.TokenHash, o.MaxBufferedAudioSeconds * FfmpegOutput.SampleRate);
@@ -42,7 +40,7 @@ public sealed class SessionRuntime(
         log.LogInformation("Session {SessionId} live on {Protocol}", id, view.OutputProtocol);
         try
         {
-            var reason = await StreamAsync(session, engine, output, o, ct);
+            var reason = await StreamAsync(session, face, output, o, ct);
             log.LogInformation("Session {SessionId} stopped: {Reason}", id, reason);
             session.Send(new { type = "session_ended", reason });
         }
@@ -53,20 +51,31 @@ public sealed class SessionRuntime(
         }
     }
 
-    private async Task<string> StreamAsync(Streaming.LiveSession session, IRenderEngine engine, FfmpegOutput output, WorkerOptions o, CancellationToken ct)
+    private async Task<string> StreamAsync(Streaming.LiveSession session, FaceSwap face, FfmpegOutput output, WorkerOptions o, CancellationToken ct)
     {
         var id = session.Id;
         var reconcileEvery = Math.Max(1, (int)(o.ReconcileSeconds * o.FramesPerSecond));
         var warned = false;
-        var loop = new FrameLoop(session.Timeline, engine, output, o.Width, o.Height, o.FramesPerSecond);
+        var loop = new FrameLoop(session.Timeline, face, output, o.Width, o.Height, o.FramesPerSecond);
         var reason = await loop.RunAsync(async (n, finished) =>
         {
             foreach (var (utterance, endSample) in finished)
                 session.Send(new { type = "chunk_done", utterance, position_seconds = Math.Round(endSample / (double)FfmpegOutput.SampleRate, 3), frame = n });
+            switch (face.TrySwap())
+            {
+                case FaceSwap.Outcome.Swapped:
+                    session.Send(new { type = "reference_changed", frame = n + 1 });
+                    session.Nudge(); // a later change may be waiting in the store
+                    break;
+                case FaceSwap.Outcome.Unavailable:
+                    session.Send(new { type = "error", code = "reference_unavailable", message = "The new face could not be loaded; the face stays as it is." });
+                    break;
+            }
             if (n % reconcileEvery != 0 && !session.TakeNudge()) return null;
 
             var view = await sessions.ViewAsync(id, ct);
             if (view is null || view.Status is SessionStatus.Ended or SessionStatus.Failed) return view?.EndReason ?? "ended";
+            if (view.Reference is { } reference) face.Want(reference.CropKey);
             var left = view.RemainingSecondsAt(clock.GetUtcNow());
             if (!warned && left <= o.WarningSeconds)
             {
@@ -87,6 +96,15 @@ public sealed class SessionRuntime(
             await sessions.EndAsync(id, "output_failed", ct);
         }
         return reason;
+    }
+
+    /// <summary>A render engine for a stored face crop; null when the crop is gone.</summary>
+    private async Task<IRenderEngine?> LoadEngineAsync(string cropKey, WorkerOptions o, CancellationToken ct)
+    {
+        var crop = await blobs.GetAsync(cropKey, ct);
+        if (crop is null) return null;
+        using var reference = Cv2.ImDecode(crop, ImreadModes.Color);
+        return reference.Empty() ? null : new ProceduralEngine(reference, o.Width, o.Height, FaceLayout.FromGatewayCrop);
     }
 }
 

@@ -24,6 +24,22 @@ public sealed class SessionStore(IDocumentStore store, TimeProvider clock)
     public Task<object[]> EndAsync(string id, string reason, CancellationToken ct) =>
         DecideAsync(id, s => SessionDecider.Decide(s, new EndSession("worker", reason, clock.GetUtcNow())), ct);
 
+    /// <summary>A face change must not be lost to a concurrent append (an extension, a share link): it is
+    /// decided again on the fresh state. Refusals (the session is over) surface as DomainException.</summary>
+    public async Task<object[]> ChangeReferenceAsync(string id, ReferenceImage reference, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DecideOrThrowAsync(id, s => SessionDecider.Decide(s, new ChangeReference(reference, clock.GetUtcNow())), ct);
+            }
+            catch (Exception e) when (attempt < 5 && e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException)
+            {
+            }
+        }
+    }
+
     public async Task<SessionView?> ViewAsync(string id, CancellationToken ct)
     {
         await using var query = store.QuerySession();
@@ -32,20 +48,25 @@ public sealed class SessionStore(IDocumentStore store, TimeProvider clock)
 
     private async Task<object[]> DecideAsync(string id, Func<Session, object[]> decide, CancellationToken ct)
     {
+        try
+        {
+            return await DecideOrThrowAsync(id, decide, ct);
+        }
+        catch (Exception e) when (e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException)
+        {
+            return [];
+        }
+    }
+
+    private async Task<object[]> DecideOrThrowAsync(string id, Func<Session, object[]> decide, CancellationToken ct)
+    {
         await using var session = store.LightweightSession();
         var stream = await session.Events.FetchForWriting<Session>(id, ct);
         if (stream.Aggregate is null) return [];
         var events = decide(stream.Aggregate);
         if (events.Length == 0) return events;
         stream.AppendMany(events);
-        try
-        {
-            await session.SaveChangesAsync(ct);
-            return events;
-        }
-        catch (Exception e) when (e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException)
-        {
-            return [];
-        }
+        await session.SaveChangesAsync(ct);
+        return events;
     }
 }

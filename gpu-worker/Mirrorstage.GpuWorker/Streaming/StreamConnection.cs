@@ -7,7 +7,7 @@ using Mirrorstage.GpuWorker.Sessions;
 namespace Mirrorstage.GpuWorker.Streaming;
 
 /// <summary>One client's socket on a live session.</summary>
-internal sealed class StreamConnection(WebSocket socket, LiveSession session, SessionStore sessions, WorkerOptions options, ILogger log)
+internal sealed class StreamConnection(WebSocket socket, LiveSession session, SessionStore sessions, ReferenceChanger faces, WorkerOptions options, ILogger log)
 {
     private StreamingDecoder? _decoder;
     private bool _utteranceStarted;
@@ -152,7 +152,11 @@ internal sealed class StreamConnection(WebSocket socket, LiveSession session, Se
                 await sessions.EndAsync(session.Id, "stopped", ct);
                 break;
             case "change_reference":
-                Error("not_supported", "change_reference is not available on this worker yet; the face stays as it is.");
+                var b64 = root.TryGetProperty("reference_image_b64", out var image) && image.ValueKind == JsonValueKind.String ? image.GetString() : null;
+                if (await faces.ChangeAsync(session.Id, b64, ct) is { } refused)
+                    Error(refused.Code, refused.Message + " The face stays as it is.");
+                else
+                    session.Nudge(); // the render loop swaps the face and answers reference_changed
                 break;
             default:
                 Error("unknown_message", $"Unknown message type '{type}'. Use speak_done, stop, clear or change_reference.");

@@ -16,8 +16,8 @@ public static class StreamEndpoint
     public const int MaxMessageBytes = 16 * 1024 * 1024;
 
     public static void Map(IEndpointRouteBuilder app) => app.Map("/v1/sessions/{id}/stream", async (
-        string id, HttpContext http, LiveSessions live, SessionStore sessions, Marten.IDocumentStore store, TimeProvider clock,
-        IOptions<WorkerOptions> options, ILoggerFactory logs) =>
+        string id, HttpContext http, LiveSessions live, SessionStore sessions, ReferenceChanger faces, Marten.IDocumentStore store,
+        TimeProvider clock, IOptions<WorkerOptions> options, ILoggerFactory logs) =>
     {
         var token = http.Request.Query["token"].ToString();
         var session = live.Get(id);
@@ -85,7 +85,7 @@ public static class StreamEndpoint
                 catch (WebSocketException) { /* the client left first */ }
                 return;
             }
-            await new StreamConnection(socket, session, sessions, options.Value, logs.CreateLogger("Mirrorstage.Stream")).RunAsync();
+            await new StreamConnection(socket, session, sessions, faces, options.Value, logs.CreateLogger("Mirrorstage.Stream")).RunAsync();
         }
         finally
         {

@@ -122,6 +122,22 @@ public sealed class LiveRig : IAsyncDisposable
         return ffprobe.ExitCode == 0 ? JsonNode.Parse(output)?["streams"]?.AsArray() : null;
     }
 
+    /// <summary>Reads the RTMP stream back: gray 512x512 frames and 16 kHz mono audio.</summary>
+    public static async Task<(byte[] Video, byte[] Audio)> CaptureAsync(string url, int seconds)
+    {
+        var dir = Directory.CreateTempSubdirectory("ms-capture-").FullName;
+        var info = new System.Diagnostics.ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
+        // Output options (-t included) apply to the output that follows them, so each output gets its own.
+        foreach (var a in new[] { "-loglevel", "error", "-i", url,
+                     "-map", "0:v", "-t", seconds.ToString(), "-f", "rawvideo", "-pix_fmt", "gray", Path.Combine(dir, "v.raw"),
+                     "-map", "0:a", "-t", seconds.ToString(), "-f", "s16le", "-ac", "1", "-ar", "16000", Path.Combine(dir, "a.raw") })
+            info.ArgumentList.Add(a);
+        using var ffmpeg = System.Diagnostics.Process.Start(info)!;
+        await ffmpeg.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(seconds + 20)).Token);
+        Assert.True(ffmpeg.ExitCode == 0, await ffmpeg.StandardError.ReadToEndAsync());
+        return (await File.ReadAllBytesAsync(Path.Combine(dir, "v.raw")), await File.ReadAllBytesAsync(Path.Combine(dir, "a.raw")));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Worker.StopAsync();

@@ -34,7 +34,7 @@ public class WebSocketBadInputTests
 
         await ExpectError(socket, "not json {", "invalid_json");
         await ExpectError(socket, """{"type":"dance"}""", "unknown_message");
-        await ExpectError(socket, """{"type":"change_reference","reference_image_b64":"AAAA"}""", "not_supported");
+        await ExpectError(socket, """{"type":"change_reference","reference_image_b64":"AAAA"}""", "unsupported_image_type");
         await ExpectBinaryError(socket, new byte[3201], "odd_pcm_length");
         await LiveRig.SendTextAsync(socket, """{"type":"clear"}""");
 

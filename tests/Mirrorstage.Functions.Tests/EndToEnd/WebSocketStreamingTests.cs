@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.WebSockets;
 using Mirrorstage.Functions.Tests.Support;
 
@@ -15,7 +14,7 @@ public class WebSocketStreamingTests
     {
         await using var rig = await LiveRig.StartAsync();
         await rig.CreateLiveSessionAsync();
-        var capture = Capture(rig.RtmpUrl, seconds: 17);
+        var capture = LiveRig.CaptureAsync(rig.RtmpUrl, seconds: 17);
         await Task.Delay(2500); // some silence first
 
         using var socket = await rig.ConnectAsync();
@@ -49,22 +48,6 @@ public class WebSocketStreamingTests
         var (bye, _) = await LiveRig.ReceiveUntilAsync(socket, "session_ended", TimeSpan.FromSeconds(10));
         Assert.Equal("deleted", bye?["reason"]?.GetValue<string>());
         Assert.Equal(200, (int)(await ended).StatusCode);
-    }
-
-    /// <summary>Reads the RTMP stream back: gray 512x512 frames and 16 kHz mono audio.</summary>
-    private static async Task<(byte[] Video, byte[] Audio)> Capture(string url, int seconds)
-    {
-        var dir = Directory.CreateTempSubdirectory("ms-capture-").FullName;
-        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        // Output options (-t included) apply to the output that follows them, so each output gets its own.
-        foreach (var a in new[] { "-loglevel", "error", "-i", url,
-                     "-map", "0:v", "-t", seconds.ToString(), "-f", "rawvideo", "-pix_fmt", "gray", Path.Combine(dir, "v.raw"),
-                     "-map", "0:a", "-t", seconds.ToString(), "-f", "s16le", "-ac", "1", "-ar", "16000", Path.Combine(dir, "a.raw") })
-            info.ArgumentList.Add(a);
-        using var ffmpeg = Process.Start(info)!;
-        await ffmpeg.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(seconds + 20)).Token);
-        Assert.True(ffmpeg.ExitCode == 0, await ffmpeg.StandardError.ReadToEndAsync());
-        return (await File.ReadAllBytesAsync(Path.Combine(dir, "v.raw")), await File.ReadAllBytesAsync(Path.Combine(dir, "a.raw")));
     }
 }
 

@@ -10,6 +10,17 @@ public static class TestImages
 
     public static byte[] AstronautJpeg { get; } = Cv2.ImDecode(Astronaut, ImreadModes.Color).ImEncode(".jpg");
 
+    /// <summary>A second, clearly different face from the one fixture photo: mirrored, red and blue swapped.</summary>
+    public static byte[] OtherFace { get; } = MakeOtherFace();
+
+    private static byte[] MakeOtherFace()
+    {
+        using var photo = Cv2.ImDecode(Astronaut, ImreadModes.Color);
+        using var mirrored = photo.Flip(FlipMode.Y);
+        using var swapped = mirrored.CvtColor(ColorConversionCodes.BGR2RGB);
+        return swapped.ImEncode(".png");
+    }
+
     /// <summary>scikit-image's "chelsea", a real photo of a cat, extracted by scripts/install-deps.sh.</summary>
     public static byte[] Cat
     {

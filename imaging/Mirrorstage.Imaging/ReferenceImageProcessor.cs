@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Options;
-using Mirrorstage.Functions.Api;
 using OpenCvSharp;
 
-namespace Mirrorstage.Functions.Images;
+namespace Mirrorstage.Imaging;
 
 public sealed record ProcessedImage(ImageKind Kind, int Width, int Height, Rect Face, byte[] CropPng, int CropSize)
 {
@@ -18,25 +17,25 @@ public sealed class ReferenceImageProcessor(IOptions<ImageOptions> options, Face
     {
         var o = options.Value;
         if (data.Length > o.MaxBytes)
-            throw new ApiException(413, "image_too_large", $"reference_image is {data.Length} bytes; the limit is {o.MaxBytes}.");
+            throw new ImageRejected(413, "image_too_large", $"reference_image is {data.Length} bytes; the limit is {o.MaxBytes}.");
         if (data.Length == 0)
-            throw ApiException.BadRequest("reference_image_required", "reference_image is empty.");
+            throw new ImageRejected(400, "reference_image_required", "reference_image is empty.");
         if (ImageHeader.Sniff(data) == ImageKind.Unknown)
-            throw new ApiException(415, "unsupported_image_type", "reference_image must be a JPEG or PNG file (checked by content, not by name).");
+            throw new ImageRejected(415, "unsupported_image_type", "reference_image must be a JPEG or PNG file (checked by content, not by name).");
 
         var header = ImageHeader.Read(data)
-            ?? throw ApiException.BadRequest("invalid_image", "reference_image has a broken header.");
+            ?? throw new ImageRejected(400, "invalid_image", "reference_image has a broken header.");
         if (header.Pixels > o.MaxPixels)
-            throw new ApiException(413, "image_too_many_pixels", $"reference_image declares {header.Width}x{header.Height} pixels; the limit is {o.MaxPixels} pixels.");
+            throw new ImageRejected(413, "image_too_many_pixels", $"reference_image declares {header.Width}x{header.Height} pixels; the limit is {o.MaxPixels} pixels.");
         if (!header.Complete)
-            throw ApiException.BadRequest("invalid_image", "reference_image is truncated.");
+            throw new ImageRejected(400, "invalid_image", "reference_image is truncated.");
 
         using var image = Cv2.ImDecode(data, ImreadModes.Color);
         if (image.Empty() || image.Width != header.Width || image.Height != header.Height)
-            throw ApiException.BadRequest("invalid_image", "reference_image could not be decoded.");
+            throw new ImageRejected(400, "invalid_image", "reference_image could not be decoded.");
 
         var face = faces.FindLargest(image)
-            ?? throw new ApiException(422, "no_face_detected", "No face was found in reference_image; send a clear, front-facing headshot.");
+            ?? throw new ImageRejected(422, "no_face_detected", "No face was found in reference_image; send a clear, front-facing headshot.");
 
         var crop = Crop(image, face, o);
         return new ProcessedImage(header.Kind, header.Width, header.Height, face, crop.Png, crop.Size);
@@ -61,4 +60,12 @@ public sealed class ReferenceImageProcessor(IOptions<ImageOptions> options, Face
         Cv2.Resize(square, resized, new Size(size, size), 0, 0, side > size ? InterpolationFlags.Area : InterpolationFlags.Cubic);
         return (resized.ImEncode(".png"), size);
     }
+}
+
+/// <summary>A photo that cannot be used, with the HTTP status and code the API documents for it. The gateway
+/// answers with them; the worker sends them as a socket `error`.</summary>
+public sealed class ImageRejected(int status, string code, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+    public string Code { get; } = code;
 }

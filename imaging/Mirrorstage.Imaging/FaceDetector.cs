@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using OpenCvSharp;
 
-namespace Mirrorstage.Functions.Images;
+namespace Mirrorstage.Imaging;
 
 /// <summary>Finds the face to animate with OpenCV's frontal-face Haar cascade: the largest one when there
 /// are several. Classifiers are pooled, one per concurrent caller.</summary>

@@ -1,4 +1,4 @@
-namespace Mirrorstage.Functions.Images;
+namespace Mirrorstage.Imaging;
 
 /// <summary>Reference photo limits, bound from "Mirrorstage:Images".</summary>
 public sealed class ImageOptions

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Mirrorstage.Functions.Images;
+namespace Mirrorstage.Imaging;
 
 public enum ImageKind { Unknown, Jpeg, Png }
 
