@@ -36,6 +36,13 @@ public sealed class WorkerOptions
     /// <summary>Where other replicas reach this worker's sockets (kept in its lease).</summary>
     public string? InternalUrl { get; set; }
 
+    /// <summary>Keep an MP4 recording of every session (H.264 + AAC, the same encode as the live output). It is
+    /// written under RecordingFolder while the session runs and moved to the blob store as
+    /// recordings/{session}/{start}.mp4 when it ends (`RecordingStored`).</summary>
+    public bool Record { get; set; }
+
+    public string RecordingFolder { get; set; } = "data/recordings";
+
     /// <summary>A time_warning goes to the client when this much time is left.</summary>
     public int WarningSeconds { get; set; } = 60;
 }

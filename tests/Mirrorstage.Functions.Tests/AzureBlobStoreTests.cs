@@ -21,6 +21,19 @@ public class AzureBlobStoreTests(AzureBlobGateway gateway)
     }
 
     [Fact]
+    public async Task A_file_is_uploaded_as_it_is()
+    {
+        var store = new AzureBlobStore(new BlobContainerClient(TestEnvironment.AzuriteConnectionString, "files-" + Guid.NewGuid().ToString("N")[..8]));
+        var path = Path.GetTempFileName();
+        var data = new byte[3 * 1024 * 1024 + 17];
+        Random.Shared.NextBytes(data);
+        await File.WriteAllBytesAsync(path, data);
+        await store.PutFileAsync("recordings/s1/1.mp4", path, "video/mp4", default);
+        Assert.Equal(data, await store.GetAsync("recordings/s1/1.mp4", default));
+        File.Delete(path);
+    }
+
+    [Fact]
     public async Task A_created_session_keeps_its_photo_and_crop_in_Azure()
     {
         var json = await JsonAsync(await gateway.CreateClient().SendAsync(CreateSession(SessionForm(TestImages.Astronaut))));

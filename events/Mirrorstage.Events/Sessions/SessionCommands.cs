@@ -35,3 +35,5 @@ public sealed record ExpireSession(DateTimeOffset Now);
 public sealed record InterruptSession(string LostWorkerId, DateTimeOffset LostAt);
 
 public sealed record ChangeReference(ReferenceImage Reference, DateTimeOffset Now);
+
+public sealed record StoreRecording(string BlobKey, long Bytes, string WorkerId, DateTimeOffset Now);

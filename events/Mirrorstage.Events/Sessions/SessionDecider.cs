@@ -51,6 +51,10 @@ public static class SessionDecider
         return s.CropKey == c.Reference.CropKey ? [] : [new ReferenceChanged(s.Id, c.Reference, c.Now)];
     }
 
+    /// <summary>A recording is a fact whatever the session's state: it is stored after the session ended.</summary>
+    public static object[] Decide(Session s, StoreRecording c) =>
+        [new RecordingStored(s.Id, c.BlobKey, c.Bytes, c.WorkerId, c.Now)];
+
     /// <summary>Ending an ended session is already satisfied: no events, no error.</summary>
     public static object[] Decide(Session s, EndSession c)
     {

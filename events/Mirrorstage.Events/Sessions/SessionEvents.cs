@@ -52,3 +52,7 @@ public sealed record SessionResumed(string SessionId, string WorkerId, DateTimeO
 public sealed record SessionEnded(string SessionId, string Reason, long GpuSecondsUsed, DateTimeOffset EndedAt);
 
 public sealed record SessionFailed(string SessionId, string FailureReason, DateTimeOffset FailedAt);
+
+/// <summary>An MP4 recording of (part of) the session, kept in the blob store. A session resumed after a
+/// worker was lost has one recording per worker that streamed it.</summary>
+public sealed record RecordingStored(string SessionId, string BlobKey, long Bytes, string WorkerId, DateTimeOffset StoredAt);

@@ -26,6 +26,7 @@ public sealed class SessionView
     public string? EndReason { get; set; }
     public long? GpuSecondsUsed { get; set; }
     public string? FailureReason { get; set; }
+    public List<string> Recordings { get; set; } = [];
 
     public bool Ready => Status == SessionStatus.Active;
 
@@ -56,6 +57,7 @@ public partial class SessionViewProjection : SingleStreamProjection<SessionView,
     public void Apply(CreditsSpent e, SessionView v) => v.CreditsAtomic += e.AmountAtomic;
     public void Apply(ShareLinkCreated e, SessionView v) => v.ShareTokenHashes.Add(e.ShareTokenHash);
     public void Apply(ReferenceChanged e, SessionView v) => v.Reference = e.Reference;
+    public void Apply(RecordingStored e, SessionView v) => v.Recordings.Add(e.BlobKey);
 
     public void Apply(SessionClaimed e, SessionView v)
     {

@@ -17,6 +17,13 @@ public sealed class AzureBlobStore(BlobContainerClient container) : IBlobStore
             new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, ct);
     }
 
+    public async Task PutFileAsync(string key, string path, string contentType, CancellationToken ct)
+    {
+        await _created.Value;
+        await container.GetBlobClient(BlobKeys.Require(key)).UploadAsync(path,
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, ct);
+    }
+
     public async Task<byte[]?> GetAsync(string key, CancellationToken ct)
     {
         await _created.Value;

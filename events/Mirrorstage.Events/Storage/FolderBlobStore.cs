@@ -14,6 +14,17 @@ public sealed class FolderBlobStore(string root) : IBlobStore
         File.Move(temp, path, overwrite: true); // readers never see half a file
     }
 
+    public async Task PutFileAsync(string key, string path, string contentType, CancellationToken ct)
+    {
+        var target = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = $"{target}.{Guid.NewGuid():N}.tmp";
+        await using (var from = File.OpenRead(path))
+        await using (var to = File.Create(temp))
+            await from.CopyToAsync(to, ct);
+        File.Move(temp, target, overwrite: true);
+    }
+
     public async Task<byte[]?> GetAsync(string key, CancellationToken ct)
     {
         var path = PathOf(key);

@@ -5,6 +5,8 @@ public interface IBlobStore
 {
     Task PutAsync(string key, ReadOnlyMemory<byte> data, string contentType, CancellationToken ct);
     Task<byte[]?> GetAsync(string key, CancellationToken ct);
+    /// <summary>Stores a file without loading it into memory (recordings run to hundreds of MB).</summary>
+    Task PutFileAsync(string key, string path, string contentType, CancellationToken ct);
 }
 
 public sealed class BlobOptions

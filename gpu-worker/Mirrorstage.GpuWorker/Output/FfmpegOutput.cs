@@ -45,7 +45,9 @@ public sealed class FfmpegOutput : IAsyncDisposable
     public string Errors { get { lock (_errors) return _errors.ToString(); } }
     public bool HasExited => _ffmpeg.HasExited;
 
-    public static FfmpegOutput Start(string ffmpegPath, int width, int height, int fps, string protocol, string target)
+    /// <param name="recordPath">Also write an MP4 here (fragmented, so a killed encoder still leaves a playable
+    /// file); null for none. One encode feeds both outputs through ffmpeg's tee muxer.</param>
+    public static FfmpegOutput Start(string ffmpegPath, int width, int height, int fps, string protocol, string target, string? recordPath = null)
     {
         var fifo = Path.Combine(Path.GetTempPath(), $"mirrorstage-audio-{Guid.NewGuid():N}.pcm");
         using (var mk = Process.Start(new ProcessStartInfo("mkfifo", fifo) { UseShellExecute = false })!) mk.WaitForExit();
@@ -61,15 +63,7 @@ public sealed class FfmpegOutput : IAsyncDisposable
             "-g", (fps * 2).ToString(), "-keyint_min", (fps * 2).ToString(), "-sc_threshold", "0",
             "-c:a", "aac", "-ar", "44100", "-b:a", "64k",
         };
-        if (protocol == "hls")
-        {
-            Directory.CreateDirectory(target);
-            args.AddRange(["-f", "hls", "-hls_time", "2", "-hls_list_size", "6", "-hls_flags", "delete_segments+omit_endlist", Path.Combine(target, "index.m3u8")]);
-        }
-        else
-        {
-            args.AddRange(["-f", "flv", target]);
-        }
+        args.AddRange(Outputs(protocol, target, recordPath));
 
         var info = new ProcessStartInfo(ffmpegPath) { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
@@ -78,6 +72,25 @@ public sealed class FfmpegOutput : IAsyncDisposable
         var audio = Task.Run(() => new FileStream(fifo, FileMode.Open, FileAccess.Write, FileShare.Read, 1 << 16));
         return new FfmpegOutput(ffmpeg, fifo, audio);
     }
+
+    private static IEnumerable<string> Outputs(string protocol, string target, string? recordPath)
+    {
+        if (protocol == "hls") Directory.CreateDirectory(target);
+        var (format, options, path) = protocol == "hls"
+            ? ("hls", new[] { ("hls_time", "2"), ("hls_list_size", "6"), ("hls_flags", "delete_segments+omit_endlist") }, Path.Combine(target, "index.m3u8"))
+            : ("flv", [], target);
+        if (recordPath is null)
+            return ["-f", format, .. options.SelectMany(o => new[] { "-" + o.Item1, o.Item2 }), path];
+
+        Directory.CreateDirectory(Path.GetDirectoryName(recordPath)!);
+        // The live output failing ends the session; the recording failing (a full disk) must not.
+        var live = $"[f={format}:onfail=abort{string.Concat(options.Select(o => $":{o.Item1}={o.Item2}"))}]{TeeEscape(path)}";
+        var record = $"[f=mp4:movflags=+frag_keyframe+empty_moov+default_base_moof:onfail=ignore]{TeeEscape(recordPath)}";
+        return ["-flags", "+global_header", "-f", "tee", $"{live}|{record}"];
+    }
+
+    /// <summary>The tee muxer splits on '|' and reads '[' as options: escape them in a path or URL.</summary>
+    private static string TeeEscape(string s) => s.Replace("\\", "\\\\").Replace("|", "\\|").Replace("[", "\\[");
 
     /// <summary>One frame and the audio that plays under it (SampleRate / fps samples, s16le mono).</summary>
     public async Task WriteAsync(ReadOnlyMemory<byte> frameBgr, ReadOnlyMemory<byte> pcm, CancellationToken ct)

@@ -33,13 +33,14 @@ public sealed class SessionRuntime(
         }
         using var _ = face;
         var target = view.OutputProtocol == "hls" ? Path.Combine(o.PreviewFolder, id) : view.OutputUrl!;
-        await using var output = FfmpegOutput.Start(o.FfmpegPath, o.Width, o.Height, o.FramesPerSecond, view.OutputProtocol, target);
+        var recording = o.Record ? Path.Combine(o.RecordingFolder, $"{id}-{clock.GetUtcNow().ToUnixTimeMilliseconds()}.mp4") : null;
+        var output = FfmpegOutput.Start(o.FfmpegPath, o.Width, o.Height, o.FramesPerSecond, view.OutputProtocol, target, recording);
         var session = new Streaming.LiveSession(id, view.TokenHash, o.MaxBufferedAudioSeconds * FfmpegOutput.SampleRate);
         live.Add(session);
-        await sessions.ActivateAsync(id, o.WorkerId, ct);
-        log.LogInformation("Session {SessionId} live on {Protocol}", id, view.OutputProtocol);
         try
         {
+            await sessions.ActivateAsync(id, o.WorkerId, ct);
+            log.LogInformation("Session {SessionId} live on {Protocol}", id, view.OutputProtocol);
             var reason = await StreamAsync(session, face, output, o, ct);
             log.LogInformation("Session {SessionId} stopped: {Reason}", id, reason);
             session.Send(new { type = "session_ended", reason });
@@ -48,6 +49,28 @@ public sealed class SessionRuntime(
         {
             live.Remove(id);
             await session.Ended.CancelAsync();
+            await output.DisposeAsync(); // ffmpeg finishes its files before the recording is kept
+        }
+        if (recording is not null) await KeepRecordingAsync(id, recording, o);
+    }
+
+    /// <summary>Moves a finished recording to the blob store and records where it is. A failure is logged and
+    /// the file left in place for the operator: the session itself is over either way.</summary>
+    private async Task KeepRecordingAsync(string id, string path, WorkerOptions o)
+    {
+        try
+        {
+            if (!File.Exists(path)) throw new FileNotFoundException("ffmpeg wrote no recording", path);
+            var key = $"recordings/{id}/{Path.GetFileNameWithoutExtension(path)[(id.Length + 1)..]}.mp4";
+            var bytes = new FileInfo(path).Length;
+            await blobs.PutFileAsync(key, path, "video/mp4", CancellationToken.None);
+            await sessions.RecordingStoredAsync(id, key, bytes, o.WorkerId, CancellationToken.None);
+            File.Delete(path);
+            log.LogInformation("Session {SessionId}: recording kept as {Key} ({Bytes} bytes)", id, key, bytes);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Session {SessionId}: the recording at {Path} could not be kept", id, path);
         }
     }
 

@@ -24,6 +24,9 @@ public sealed class SessionStore(IDocumentStore store, TimeProvider clock)
     public Task<object[]> EndAsync(string id, string reason, CancellationToken ct) =>
         DecideAsync(id, s => SessionDecider.Decide(s, new EndSession("worker", reason, clock.GetUtcNow())), ct);
 
+    public Task<object[]> RecordingStoredAsync(string id, string blobKey, long bytes, string workerId, CancellationToken ct) =>
+        DecideAsync(id, s => SessionDecider.Decide(s, new StoreRecording(blobKey, bytes, workerId, clock.GetUtcNow())), ct);
+
     /// <summary>A face change must not be lost to a concurrent append (an extension, a share link): it is
     /// decided again on the fresh state. Refusals (the session is over) surface as DomainException.</summary>
     public async Task<object[]> ChangeReferenceAsync(string id, ReferenceImage reference, CancellationToken ct)

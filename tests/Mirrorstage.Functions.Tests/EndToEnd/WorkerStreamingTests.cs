@@ -42,4 +42,58 @@ public class WorkerStreamingTests
         Assert.Single(events.OfType<SessionActivated>());
         Assert.Equal("deleted", events.OfType<SessionEnded>().Single().Reason);
     }
+
+    [Fact]
+    public async Task A_recorded_session_keeps_an_MP4_of_what_it_streamed_in_the_blob_store()
+    {
+        var folder = Directory.CreateTempSubdirectory("ms-recordings-").FullName;
+        await using var rig = await LiveRig.StartAsync(new Dictionary<string, string?>
+        {
+            ["Mirrorstage:Worker:Record"] = "true",
+            ["Mirrorstage:Worker:RecordingFolder"] = folder,
+        });
+        await rig.CreateLiveSessionAsync();
+        Assert.NotNull(await LiveRig.ProbeAsync(rig.RtmpUrl)); // the live output still works beside the recording
+        using (var socket = await rig.ConnectAsync())
+        {
+            await socket.SendAsync(await File.ReadAllBytesAsync(Path.Combine(TestEnvironment.SharedFixtures, "audio", "welcome.mp3")), System.Net.WebSockets.WebSocketMessageType.Binary, true, default);
+            await LiveRig.SendTextAsync(socket, """{"type":"speak_done"}""");
+            Assert.NotNull((await LiveRig.ReceiveUntilAsync(socket, "chunk_done", TimeSpan.FromSeconds(15))).Match);
+        }
+        await rig.Client.SendAsync(WithBearer(HttpMethod.Delete, $"/v1/sessions/{rig.SessionId}", rig.Token));
+
+        RecordingStored? stored = null;
+        for (var i = 0; i < 100 && stored is null; i++)
+        {
+            await Task.Delay(100);
+            stored = (await rig.Gateway.EventsOfAsync(rig.SessionId)).OfType<RecordingStored>().SingleOrDefault();
+        }
+        Assert.NotNull(stored);
+        Assert.Equal("e2e-worker", stored.WorkerId);
+        Assert.StartsWith($"recordings/{rig.SessionId}/", stored.BlobKey);
+        await using (var query = rig.Gateway.Store.QuerySession())
+            Assert.Equal([stored.BlobKey], (await query.LoadAsync<SessionView>(rig.SessionId))!.Recordings);
+
+        var file = Path.Combine(rig.Gateway.BlobFolder, stored.BlobKey);
+        Assert.Equal(stored.Bytes, new FileInfo(file).Length);
+        Assert.Empty(Directory.GetFiles(folder)); // moved, not copied
+        var streams = await LiveRig.ProbeAsync(file);
+        Assert.NotNull(streams);
+        var video = streams.Single(s => s!["codec_type"]!.GetValue<string>() == "video")!;
+        Assert.Equal(("h264", 512, 512, "25/1"), (video["codec_name"]!.GetValue<string>(), video["width"]!.GetValue<int>(), video["height"]!.GetValue<int>(), video["r_frame_rate"]!.GetValue<string>()));
+        Assert.Equal("aac", streams.Single(s => s!["codec_type"]!.GetValue<string>() == "audio")!["codec_name"]!.GetValue<string>());
+        var seconds = await DurationAsync(file);
+        Console.WriteLine($"recording: {stored.Bytes} bytes, {seconds:0.0} s");
+        Assert.InRange(seconds, 6.0, 60); // at least the 6 s of speech it carried
+    }
+
+    private static async Task<double> DurationAsync(string file)
+    {
+        var info = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file }) info.ArgumentList.Add(a);
+        using var ffprobe = Process.Start(info)!;
+        var text = await ffprobe.StandardOutput.ReadToEndAsync();
+        await ffprobe.WaitForExitAsync();
+        return double.Parse(text.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
