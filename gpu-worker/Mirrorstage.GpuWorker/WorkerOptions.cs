@@ -33,6 +33,10 @@ public sealed class WorkerOptions
     /// <summary>Whether this worker interrupts and re-queues sessions of lost workers (and unclaimed ones).</summary>
     public bool ReapOrphans { get; set; } = true;
 
+    /// <summary>A warming session nobody claimed for this long (its warm request was lost, or the gateway could
+    /// not queue it) is queued again by a reaping worker, at most once a minute.</summary>
+    public double UnclaimedRequeueSeconds { get; set; } = 30;
+
     /// <summary>Where other replicas reach this worker's sockets (kept in its lease).</summary>
     public string? InternalUrl { get; set; }
 

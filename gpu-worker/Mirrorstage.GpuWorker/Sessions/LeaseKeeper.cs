@@ -12,7 +12,6 @@ public sealed class LeaseKeeper(
     IDocumentStore store, SessionStore sessions, IWarmQueue queue, IOptions<WorkerOptions> options, TimeProvider clock, ILogger<LeaseKeeper> log)
     : BackgroundService
 {
-    private static readonly TimeSpan UnclaimedAfter = TimeSpan.FromSeconds(30);
     private readonly Dictionary<string, DateTimeOffset> _requeued = [];
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -72,7 +71,7 @@ public sealed class LeaseKeeper(
             await queue.SendAsync(new WarmSession(v.Id, now), ct);
         }
 
-        var cutoff = now - UnclaimedAfter; // computed here: Marten cannot translate arithmetic inside the query
+        var cutoff = now.AddSeconds(-o.UnclaimedRequeueSeconds); // computed here: Marten cannot translate arithmetic inside the query
         var unclaimed = await query.Query<SessionView>()
             .Where(v => v.Status == SessionStatus.Warming && v.ClaimedBy == null && v.CreatedAt < cutoff)
             .Take(20).ToListAsync(ct);
