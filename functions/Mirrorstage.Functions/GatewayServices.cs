@@ -52,7 +52,8 @@ public static class GatewayServices
         services.AddSingleton<OutputUrlPolicy>();
         services.AddSingleton<IRenderCapacity, ConfiguredCapacity>();
         services.AddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
-        services.AddOptions<AmqpOptions>().BindConfiguration(AmqpOptions.Section);
+        services.AddOptions<AmqpOptions>().BindConfiguration(AmqpOptions.Section)
+            .Validate(o => o.Problem() is null, "Mirrorstage:Queue: Transport must be inprocess or amqp, Authentication sas or entra.").ValidateOnStart();
         services.AddSingleton<InProcessWarmQueue>();
         services.AddSingleton<IWarmQueue>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
         {

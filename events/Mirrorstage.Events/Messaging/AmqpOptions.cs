@@ -9,8 +9,30 @@ public sealed class AmqpOptions
     public string Transport { get; set; } = "inprocess";
 
     /// <summary>Broker address with SASL PLAIN credentials: amqp://guest:guest@127.0.0.1:5672 for RabbitMQ,
-    /// amqps://KEYNAME:URL-ENCODED-KEY@NAMESPACE.servicebus.windows.net for Service Bus with a SAS key.</summary>
+    /// amqps://KEYNAME:URL-ENCODED-KEY@NAMESPACE.servicebus.windows.net for Service Bus with a SAS key, or
+    /// amqps://NAMESPACE.servicebus.windows.net with Authentication "entra".</summary>
     public string Address { get; set; } = "amqp://guest:guest@127.0.0.1:5672";
+
+    /// <summary>"sas" (default): SASL PLAIN with the address's credentials. "entra": SASL ANONYMOUS and a CBS
+    /// put-token with a Microsoft Entra token (DefaultAzureCredential: managed identity in Azure).</summary>
+    public string Authentication { get; set; } = "sas";
+
+    /// <summary>The Entra scope tokens are asked for.</summary>
+    public string TokenScope { get; set; } = "https://servicebus.azure.net/.default";
+
+    /// <summary>How an entity's CBS audience is formed from the host and the entity address.</summary>
+    public string AudienceTemplate { get; set; } = "sb://{0}/{1}";
+
+    /// <summary>Null when the settings make sense, else what is wrong (checked at start-up).</summary>
+    public string? Problem() =>
+        Transport is not ("inprocess" or "amqp") ? $"Mirrorstage:Queue:Transport must be inprocess or amqp, not '{Transport}'."
+        : Authentication is not ("sas" or "entra") ? $"Mirrorstage:Queue:Authentication must be sas or entra, not '{Authentication}'."
+        : null;
+
+    public bool UsesEntra => string.Equals(Authentication, "entra", StringComparison.OrdinalIgnoreCase);
+
+    public string AudienceOf(string host, string entity) =>
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, AudienceTemplate, host, entity.TrimStart('/'));
 
     public string QueueName { get; set; } = "warm-sessions";
 

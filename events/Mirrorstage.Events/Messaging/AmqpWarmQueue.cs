@@ -6,11 +6,10 @@ namespace Mirrorstage.Events.Messaging;
 
 /// <summary>Sends warm requests over AMQP 1.0. The message id is the session id (Service Bus duplicate
 /// detection drops a resend within its window); the body is the JSON contract.</summary>
-public sealed class AmqpWarmQueue(AmqpOptions options) : IWarmQueue, IAsyncDisposable
+public sealed class AmqpWarmQueue(AmqpOptions options, Azure.Core.TokenCredential? credential = null) : IWarmQueue, IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private Connection? _connection;
-    private Session? _session;
+    private AmqpLinkHost? _host;
     private SenderLink? _sender;
 
     public async Task SendAsync(WarmSession message, CancellationToken ct)
@@ -22,7 +21,7 @@ public sealed class AmqpWarmQueue(AmqpOptions options) : IWarmQueue, IAsyncDispo
             {
                 try
                 {
-                    var sender = await SenderAsync();
+                    var sender = await SenderAsync(ct);
                     await sender.SendAsync(WarmMessages.ToAmqp(message));
                     return;
                 }
@@ -38,21 +37,19 @@ public sealed class AmqpWarmQueue(AmqpOptions options) : IWarmQueue, IAsyncDispo
         }
     }
 
-    private async Task<SenderLink> SenderAsync()
+    private async Task<SenderLink> SenderAsync(CancellationToken ct)
     {
-        if (_sender is { IsClosed: false }) return _sender;
+        if (_sender is { IsClosed: false } && _host is { IsClosed: false }) return _sender;
         await ResetAsync();
-        _connection = await Connection.Factory.CreateAsync(new Address(options.Address));
-        _session = new Session(_connection);
-        _sender = new SenderLink(_session, "mirrorstage-warm-sender-" + Guid.NewGuid().ToString("N")[..8], options.QueueAddress);
+        _host = await AmqpConnector.OpenAsync(options, credential, [options.QueueAddress], ct);
+        _sender = new SenderLink(_host.Session, "mirrorstage-warm-sender-" + Guid.NewGuid().ToString("N")[..8], options.QueueAddress);
         return _sender;
     }
 
     private async Task ResetAsync()
     {
-        try { if (_connection is { IsClosed: false }) await _connection.CloseAsync(); }
-        catch (AmqpException) { /* already gone */ }
-        (_connection, _session, _sender) = (null, null, null);
+        if (_host is not null) await _host.DisposeAsync();
+        (_host, _sender) = (null, null);
     }
 
     public async ValueTask DisposeAsync() => await ResetAsync();

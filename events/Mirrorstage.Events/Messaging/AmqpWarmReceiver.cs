@@ -11,28 +11,34 @@ public enum WarmOutcome { Done, RetryLater, Poison }
 /// answers: accepted when done, handed back (with its attempt count raised) on a transient failure, and
 /// dead-lettered with a reason after MaxAttempts or when it cannot be read. Credit is granted one message at
 /// a time, only while the worker has a free render slot.</summary>
-public sealed class AmqpWarmReceiver(AmqpOptions options) : IWarmSource, IAsyncDisposable
+public sealed class AmqpWarmReceiver(AmqpOptions options, Azure.Core.TokenCredential? credential = null) : IWarmSource, IAsyncDisposable
 {
-    private Connection? _connection;
-    private Session? _session;
+    private AmqpLinkHost? _host;
     private ReceiverLink? _receiver;
     private SenderLink? _retry;
     private SenderLink? _deadLetters;
 
-    public async Task ConnectAsync()
+    /// <summary>Connects, or reconnects when the broker dropped the connection (a restart, an expired token).</summary>
+    public async Task ConnectAsync(CancellationToken ct = default)
     {
-        _connection = await Connection.Factory.CreateAsync(new Address(options.Address));
-        _session = new Session(_connection);
-        _receiver = new ReceiverLink(_session, "mirrorstage-warm-receiver-" + Guid.NewGuid().ToString("N")[..8], options.QueueAddress);
-        _retry = new SenderLink(_session, "mirrorstage-warm-retry-" + Guid.NewGuid().ToString("N")[..8], options.QueueAddress);
-        if (options.DeadLetterAddress is { } dead)
-            _deadLetters = new SenderLink(_session, "mirrorstage-warm-dead-" + Guid.NewGuid().ToString("N")[..8], dead);
+        if (_host is { IsClosed: false } && _receiver is { IsClosed: false }) return;
+        if (_host is not null) await _host.DisposeAsync();
+        _host = null;
+        string[] entities = options.DeadLetterAddress is { } d ? [options.QueueAddress, d] : [options.QueueAddress];
+        var host = await AmqpConnector.OpenAsync(options, credential, entities, ct);
+        _receiver = new ReceiverLink(host.Session, "mirrorstage-warm-receiver-" + Guid.NewGuid().ToString("N")[..8], options.QueueAddress);
+        _retry = new SenderLink(host.Session, "mirrorstage-warm-retry-" + Guid.NewGuid().ToString("N")[..8], options.QueueAddress);
+        _deadLetters = options.DeadLetterAddress is { } dead
+            ? new SenderLink(host.Session, "mirrorstage-warm-dead-" + Guid.NewGuid().ToString("N")[..8], dead)
+            : null;
+        _host = host;
     }
 
     /// <summary>Takes at most one message and settles it by the handler's outcome; false when none came in time.</summary>
     public async Task<bool> ReceiveOneAsync(Func<WarmSession, CancellationToken, Task<WarmOutcome>> handle, TimeSpan wait, CancellationToken ct)
     {
-        var receiver = _receiver ?? throw new InvalidOperationException("ConnectAsync first.");
+        await ConnectAsync(ct);
+        var receiver = _receiver!;
         receiver.SetCredit(1, autoRestore: false);
         var message = await receiver.ReceiveAsync(wait);
         if (message is null) return false;
@@ -92,7 +98,6 @@ public sealed class AmqpWarmReceiver(AmqpOptions options) : IWarmSource, IAsyncD
 
     public async ValueTask DisposeAsync()
     {
-        try { if (_connection is { IsClosed: false }) await _connection.CloseAsync(); }
-        catch (AmqpException) { /* already gone */ }
+        if (_host is not null) await _host.DisposeAsync();
     }
 }
