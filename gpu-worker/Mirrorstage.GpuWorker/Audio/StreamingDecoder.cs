@@ -3,7 +3,10 @@ using System.Diagnostics;
 namespace Mirrorstage.GpuWorker.Audio;
 
 /// <summary>Decodes one encoded utterance (WAV, MP3, Ogg, FLAC) with ffmpeg as it arrives: bytes go in on stdin,
-/// 16 kHz mono s16 samples come out on stdout and are appended to the timeline while more is still coming.</summary>
+/// 16 kHz mono s16 samples come out on stdout and are appended to the timeline while more is still coming.
+/// ffmpeg is driven directly rather than through FFMpegCore: FFMpegCore 6.0.0's pipe transport (Unix sockets)
+/// passed a streamed WAV on only once the input ended, and only its first two thirds (StreamingDecoderTests
+/// shows both); stdin/stdout stream every format whole.</summary>
 public sealed class StreamingDecoder : IAsyncDisposable
 {
     private readonly Process _ffmpeg;
