@@ -21,14 +21,14 @@ public class ChangeReferenceTests
         await Task.Delay(1500);
         var before = await rig.Gateway.EventsOfAsync(rig.SessionId);
 
-        await ExpectError(socket, """{"type":"change_reference"}""", "reference_image_required");
-        await ExpectError(socket, """{"type":"change_reference","reference_image_b64":42}""", "reference_image_required");
-        await ExpectError(socket, """{"type":"change_reference","reference_image_b64":"not base64 at all!"}""", "invalid_image");
-        await ExpectError(socket, Change(TestImages.Gif), "unsupported_image_type");
-        await ExpectError(socket, Change(TestImages.TruncatedPng), "invalid_image");
-        await ExpectError(socket, Change(TestImages.HugePng()), "image_too_many_pixels");
-        await ExpectError(socket, Change(TestImages.Cat), "no_face_detected");
-        await ExpectError(socket, Change(TestImages.Blank()), "no_face_detected");
+        await LiveRig.ExpectErrorAsync(socket, """{"type":"change_reference"}""", "reference_image_required");
+        await LiveRig.ExpectErrorAsync(socket, """{"type":"change_reference","reference_image_b64":42}""", "reference_image_required");
+        await LiveRig.ExpectErrorAsync(socket, """{"type":"change_reference","reference_image_b64":"not base64 at all!"}""", "invalid_image");
+        await LiveRig.ExpectErrorAsync(socket, Change(TestImages.Gif), "unsupported_image_type");
+        await LiveRig.ExpectErrorAsync(socket, Change(TestImages.TruncatedPng), "invalid_image");
+        await LiveRig.ExpectErrorAsync(socket, Change(TestImages.HugePng()), "image_too_many_pixels");
+        await LiveRig.ExpectErrorAsync(socket, Change(TestImages.Cat), "no_face_detected");
+        await LiveRig.ExpectErrorAsync(socket, Change(TestImages.Blank()), "no_face_detected");
         Assert.Equal(before.Count, (await rig.Gateway.EventsOfAsync(rig.SessionId)).Count);
 
         // The same face again is no change at all.
@@ -76,12 +76,6 @@ public class ChangeReferenceTests
     private static string Change(byte[] image) =>
         """{"type":"change_reference","reference_image_b64":""" + "\"" + Convert.ToBase64String(image) + "\"}";
 
-    private static async Task ExpectError(WebSocket socket, string text, string code)
-    {
-        await LiveRig.SendTextAsync(socket, text);
-        var (error, _) = await LiveRig.ReceiveUntilAsync(socket, "error", TimeSpan.FromSeconds(10));
-        Assert.Equal(code, error?["code"]?.GetValue<string>());
-    }
 
     /// <summary>Mean absolute change of the whole gray frame between consecutive 512x512 frames.</summary>
     private static double[] FrameSteps(byte[] video, int size = 512)

@@ -12,22 +12,13 @@ namespace Mirrorstage.Functions.Tests.EndToEnd;
 [Collection(GatewayCollection.Name)]
 public class FailoverTests
 {
-    private static readonly string Amqp = Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AMQP") ?? "amqp://guest:guest@127.0.0.1:5672";
-    private static readonly string RtmpPort = Environment.GetEnvironmentVariable("MIRRORSTAGE_RTMP_PORT") ?? "51935";
 
     [Fact]
     public async Task A_killed_workers_session_resumes_on_another_with_its_expiry_moved_by_the_downtime()
     {
         var database = TestEnvironment.Database("mirrorstage_failover"); // its own: the reapers look at every session
         var queue = "failover-" + Guid.NewGuid().ToString("N")[..8];
-        using var gateway = new GatewayFactory(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Marten"] = database,
-            ["Mirrorstage:Gateway:AllowPrivateOutputHosts"] = "true",
-            ["Mirrorstage:Queue:Transport"] = "amqp",
-            ["Mirrorstage:Queue:QueueName"] = queue,
-            ["Mirrorstage:Queue:Address"] = Amqp,
-        });
+        using var gateway = LiveRig.AmqpGateway(queue, new() { ["ConnectionStrings:Marten"] = database });
         var client = gateway.CreateClient(); // the gateway brings the new database's schema up first
         var port = 58300 + Random.Shared.Next(0, 50) * 2;
         var workers = new Dictionary<string, (Process Process, string Url)>
@@ -39,7 +30,7 @@ public class FailoverTests
         {
             foreach (var (_, url) in workers.Values) await WaitUpAsync(url);
             await WaitForLeasesAsync(gateway, workers.Keys); // relaying needs the owner's lease on record
-            var rtmp = $"rtmp://127.0.0.1:{RtmpPort}/live/{Guid.NewGuid():N}";
+            var rtmp = TestEnvironment.NewRtmpUrl();
             var created = await JsonAsync(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut, outputUrl: rtmp))));
             var id = created["session_id"]!.GetValue<string>();
             var token = created["token"]!.GetValue<string>();
@@ -102,7 +93,7 @@ public class FailoverTests
             ["ConnectionStrings__Marten"] = database,
             ["Mirrorstage__Queue__Transport"] = "amqp",
             ["Mirrorstage__Queue__QueueName"] = queue,
-            ["Mirrorstage__Queue__Address"] = Amqp,
+            ["Mirrorstage__Queue__Address"] = TestEnvironment.Amqp,
             ["Mirrorstage__Blobs__Folder"] = blobs,
             ["Mirrorstage__Worker__WorkerId"] = id,
             ["Mirrorstage__Worker__LeaseSeconds"] = "6", // the default; a 2-core CI machine starting two workers needs the slack

@@ -12,8 +12,6 @@ namespace Mirrorstage.Functions.Tests.EndToEnd;
 /// <summary>Gateway + RabbitMQ + worker (with its WebSocket) + nginx-rtmp, and one live session on it.</summary>
 public sealed class LiveRig : IAsyncDisposable
 {
-    private static readonly string Amqp = Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AMQP") ?? "amqp://guest:guest@127.0.0.1:5672";
-    private static readonly string RtmpPort = Environment.GetEnvironmentVariable("MIRRORSTAGE_RTMP_PORT") ?? "51935";
     private static int _nextPort = 58200 + Random.Shared.Next(0, 50);
 
     public required GatewayFactory Gateway { get; init; }
@@ -29,21 +27,14 @@ public sealed class LiveRig : IAsyncDisposable
     {
         var queue = "e2e-warm-" + Guid.NewGuid().ToString("N")[..8];
         var workerUrl = $"http://127.0.0.1:{Interlocked.Increment(ref _nextPort)}";
-        var gateway = new GatewayFactory(new Dictionary<string, string?>
-        {
-            ["Mirrorstage:Gateway:AllowPrivateOutputHosts"] = "true",
-            ["Mirrorstage:Gateway:WebSocketBaseUrl"] = workerUrl.Replace("http://", "ws://"),
-            ["Mirrorstage:Queue:Transport"] = "amqp",
-            ["Mirrorstage:Queue:QueueName"] = queue,
-            ["Mirrorstage:Queue:Address"] = Amqp,
-        });
+        var gateway = AmqpGateway(queue, new() { ["Mirrorstage:Gateway:WebSocketBaseUrl"] = workerUrl.Replace("http://", "ws://") });
         var worker = WorkerHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Urls"] = workerUrl,
             ["ConnectionStrings:Marten"] = GatewayFactory.Connection,
             ["Mirrorstage:Queue:Transport"] = "amqp",
             ["Mirrorstage:Queue:QueueName"] = queue,
-            ["Mirrorstage:Queue:Address"] = Amqp,
+            ["Mirrorstage:Queue:Address"] = TestEnvironment.Amqp,
             ["Mirrorstage:Blobs:Folder"] = gateway.BlobFolder,
             ["Mirrorstage:Worker:WorkerId"] = "e2e-worker",
             ["Mirrorstage:Worker:RenderSlots"] = "2",
@@ -56,9 +47,19 @@ public sealed class LiveRig : IAsyncDisposable
         return new LiveRig { Gateway = gateway, Worker = worker, Client = gateway.CreateClient(), WorkerUrl = workerUrl };
     }
 
+    /// <summary>A gateway that queues warm requests on RabbitMQ and may stream to the local nginx-rtmp.</summary>
+    public static GatewayFactory AmqpGateway(string queue, Dictionary<string, string?>? settings = null) =>
+        new(new Dictionary<string, string?>(settings ?? [])
+        {
+            ["Mirrorstage:Gateway:AllowPrivateOutputHosts"] = "true",
+            ["Mirrorstage:Queue:Transport"] = "amqp",
+            ["Mirrorstage:Queue:QueueName"] = queue,
+            ["Mirrorstage:Queue:Address"] = TestEnvironment.Amqp,
+        });
+
     public async Task<JsonObject> CreateLiveSessionAsync()
     {
-        RtmpUrl = $"rtmp://127.0.0.1:{RtmpPort}/live/{Guid.NewGuid():N}";
+        RtmpUrl = TestEnvironment.NewRtmpUrl();
         var created = await JsonAsync(await Client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut, outputUrl: RtmpUrl))));
         SessionId = created["session_id"]!.GetValue<string>();
         Token = created["token"]!.GetValue<string>();
@@ -82,6 +83,13 @@ public sealed class LiveRig : IAsyncDisposable
 
     public static Task SendTextAsync(WebSocket socket, string json) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    /// <summary>Sends a text message and expects an `error` with this code back.</summary>
+    public static async Task ExpectErrorAsync(WebSocket socket, string text, string code)
+    {
+        await SendTextAsync(socket, text);
+        Assert.Equal(code, (await ReceiveUntilAsync(socket, "error", TimeSpan.FromSeconds(10))).Match?["code"]?.GetValue<string>());
+    }
 
     /// <summary>Reads messages until one of `type` arrives (or the timeout); returns it and everything before.</summary>
     public static async Task<(JsonObject? Match, List<JsonObject> Seen)> ReceiveUntilAsync(WebSocket socket, string type, TimeSpan timeout)

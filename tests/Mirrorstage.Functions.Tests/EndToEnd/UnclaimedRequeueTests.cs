@@ -12,24 +12,16 @@ namespace Mirrorstage.Functions.Tests.EndToEnd;
 [Collection(GatewayCollection.Name)]
 public class UnclaimedRequeueTests
 {
-    private static readonly string Amqp = Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AMQP") ?? "amqp://guest:guest@127.0.0.1:5672";
-    private static readonly string RtmpPort = Environment.GetEnvironmentVariable("MIRRORSTAGE_RTMP_PORT") ?? "51935";
 
     [Fact]
     public async Task A_session_whose_warm_request_was_lost_is_queued_again_and_goes_live()
     {
         var database = TestEnvironment.Database("mirrorstage_requeue"); // its own: the reaper looks at every session
-        using var gateway = new GatewayFactory(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Marten"] = database,
-            ["Mirrorstage:Gateway:AllowPrivateOutputHosts"] = "true",
-            ["Mirrorstage:Queue:Transport"] = "amqp",
-            ["Mirrorstage:Queue:QueueName"] = "lost-" + Guid.NewGuid().ToString("N")[..8], // nobody consumes it
-            ["Mirrorstage:Queue:Address"] = Amqp,
-        });
+        var nobodyListens = "lost-" + Guid.NewGuid().ToString("N")[..8];
+        using var gateway = LiveRig.AmqpGateway(nobodyListens, new() { ["ConnectionStrings:Marten"] = database });
         var client = gateway.CreateClient();
         var created = await JsonAsync(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut,
-            outputUrl: $"rtmp://127.0.0.1:{RtmpPort}/live/{Guid.NewGuid():N}"))));
+            outputUrl: TestEnvironment.NewRtmpUrl()))));
         var id = created["session_id"]!.GetValue<string>();
         var since = Stopwatch.StartNew();
 
@@ -39,7 +31,7 @@ public class UnclaimedRequeueTests
             ["ConnectionStrings:Marten"] = database,
             ["Mirrorstage:Queue:Transport"] = "amqp",
             ["Mirrorstage:Queue:QueueName"] = "requeue-" + Guid.NewGuid().ToString("N")[..8],
-            ["Mirrorstage:Queue:Address"] = Amqp,
+            ["Mirrorstage:Queue:Address"] = TestEnvironment.Amqp,
             ["Mirrorstage:Blobs:Folder"] = gateway.BlobFolder,
             ["Mirrorstage:Worker:WorkerId"] = "requeue-worker",
             ["Mirrorstage:Worker:UnclaimedRequeueSeconds"] = "3",

@@ -32,9 +32,9 @@ public class WebSocketBadInputTests
             Assert.Equal(WebSocketCloseStatus.PolicyViolation, second.CloseStatus);
         }
 
-        await ExpectError(socket, "not json {", "invalid_json");
-        await ExpectError(socket, """{"type":"dance"}""", "unknown_message");
-        await ExpectError(socket, """{"type":"change_reference","reference_image_b64":"AAAA"}""", "unsupported_image_type");
+        await LiveRig.ExpectErrorAsync(socket, "not json {", "invalid_json");
+        await LiveRig.ExpectErrorAsync(socket, """{"type":"dance"}""", "unknown_message");
+        await LiveRig.ExpectErrorAsync(socket, """{"type":"change_reference","reference_image_b64":"AAAA"}""", "unsupported_image_type");
         await ExpectBinaryError(socket, new byte[3201], "odd_pcm_length");
         await LiveRig.SendTextAsync(socket, """{"type":"clear"}""");
 
@@ -82,11 +82,6 @@ public class WebSocketBadInputTests
         Assert.Equal("stopped", (await LiveRig.ReceiveUntilAsync(again, "session_ended", TimeSpan.FromSeconds(10))).Match?["reason"]?.GetValue<string>());
     }
 
-    private static async Task ExpectError(WebSocket socket, string text, string code)
-    {
-        await LiveRig.SendTextAsync(socket, text);
-        Assert.Equal(code, (await LiveRig.ReceiveUntilAsync(socket, "error", TimeSpan.FromSeconds(10))).Match?["code"]?.GetValue<string>());
-    }
 
     private static async Task ExpectBinaryError(WebSocket socket, byte[] data, string code)
     {

@@ -16,6 +16,12 @@ public static class TestEnvironment
     public static string PostgresServer => Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_POSTGRES")
         ?? $"Host=127.0.0.1;Port={Environment.GetEnvironmentVariable("MIRRORSTAGE_PG_PORT") ?? "55432"};Username=postgres";
 
+    public static string Amqp => Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AMQP") ?? "amqp://guest:guest@127.0.0.1:5672";
+
+    /// <summary>A fresh stream key on the local nginx-rtmp.</summary>
+    public static string NewRtmpUrl() =>
+        $"rtmp://127.0.0.1:{Environment.GetEnvironmentVariable("MIRRORSTAGE_RTMP_PORT") ?? "51935"}/live/{Guid.NewGuid():N}";
+
     public static string AzuriteConnectionString =>
         Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AZURITE")
         ?? "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
