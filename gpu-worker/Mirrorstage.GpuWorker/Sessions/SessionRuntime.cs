@@ -33,7 +33,8 @@ public sealed class SessionRuntime(
         }
         using var _ = face;
         var target = view.OutputProtocol == "hls" ? Path.Combine(o.PreviewFolder, id) : view.OutputUrl!;
-        var recording = o.Record ? Path.Combine(o.RecordingFolder, $"{id}-{clock.GetUtcNow().ToUnixTimeMilliseconds()}.mp4") : null;
+        var part = clock.GetUtcNow().ToUnixTimeMilliseconds(); // one recording per worker that streams the session
+        var recording = o.Record ? Path.Combine(o.RecordingFolder, $"{id}-{part}.mp4") : null;
         var output = FfmpegOutput.Start(o.FfmpegPath, o.Width, o.Height, o.FramesPerSecond, view.OutputProtocol, target, recording);
         var session = new Streaming.LiveSession(id, view.TokenHash, o.MaxBufferedAudioSeconds * FfmpegOutput.SampleRate);
         live.Add(session);
@@ -51,17 +52,16 @@ public sealed class SessionRuntime(
             await session.Ended.CancelAsync();
             await output.DisposeAsync(); // ffmpeg finishes its files before the recording is kept
         }
-        if (recording is not null) await KeepRecordingAsync(id, recording, o);
+        if (recording is not null) await KeepRecordingAsync(id, recording, $"recordings/{id}/{part}.mp4", o);
     }
 
     /// <summary>Moves a finished recording to the blob store and records where it is. A failure is logged and
     /// the file left in place for the operator: the session itself is over either way.</summary>
-    private async Task KeepRecordingAsync(string id, string path, WorkerOptions o)
+    private async Task KeepRecordingAsync(string id, string path, string key, WorkerOptions o)
     {
         try
         {
             if (!File.Exists(path)) throw new FileNotFoundException("ffmpeg wrote no recording", path);
-            var key = $"recordings/{id}/{Path.GetFileNameWithoutExtension(path)[(id.Length + 1)..]}.mp4";
             var bytes = new FileInfo(path).Length;
             await blobs.PutFileAsync(key, path, "video/mp4", CancellationToken.None);
             await sessions.RecordingStoredAsync(id, key, bytes, o.WorkerId, CancellationToken.None);
