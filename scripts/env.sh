@@ -19,14 +19,22 @@ ms_wait_port() { # host port seconds name
   return 1
 }
 
+# ms_fresh_database NAME: drops and recreates a database on the local PostgreSQL (benchmarks use their own, so
+# the sessions they create never reach the main job's store).
+ms_fresh_database() {
+  psql -h 127.0.0.1 -p "$MS_PG_PORT" -U postgres -d postgres -qX \
+    -c "drop database if exists \"$1\" with (force)" -c "create database \"$1\"" >/dev/null
+}
+
 # ms_start_gateway PORT DATA_DIR [NAME=VALUE ...]: builds and starts the Release gateway against the local
-# PostgreSQL, in the background, logging to DATA_DIR/gateway.log; sets MS_GATEWAY_PID and waits for the port.
+# PostgreSQL (database MS_DATABASE, default postgres), in the background, logging to DATA_DIR/gateway.log;
+# sets MS_GATEWAY_PID and waits for the port.
 ms_start_gateway() {
   local port="$1" data="$2"; shift 2
   (cd "$MS_REPO" && dotnet build -c Release -v quiet --nologo functions/Mirrorstage.Functions >/dev/null)
   mkdir -p "$data"
   (cd "$data" && env ASPNETCORE_URLS="http://127.0.0.1:$port" \
-    ConnectionStrings__Marten="Host=127.0.0.1;Port=$MS_PG_PORT;Username=postgres;Database=postgres;Maximum Pool Size=200" \
+    ConnectionStrings__Marten="Host=127.0.0.1;Port=$MS_PG_PORT;Username=postgres;Database=${MS_DATABASE:-postgres};Maximum Pool Size=200" \
     "$@" "$MS_REPO/functions/Mirrorstage.Functions/bin/Release/net10.0/Mirrorstage.Functions" >"$data/gateway.log" 2>&1) &
   MS_GATEWAY_PID=$!
   ms_wait_port 127.0.0.1 "$port" 60 gateway

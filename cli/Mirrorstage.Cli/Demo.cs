@@ -63,7 +63,8 @@ public static class Demo
             await Task.Delay(500);
         }
         if (status?["status"]?.GetValue<string>() != "active")
-            Console.WriteLine("(not active: no worker is taking sessions here; `mirrorstage up` runs one beside the gateway)");
+            Console.WriteLine("(not active after 60 s: either no worker takes sessions here (`mirrorstage up` runs one beside the " +
+                "gateway), or every render slot is busy with other sessions: see GET /worker/health and Mirrorstage:Worker:RenderSlots)");
         return status;
     }
 

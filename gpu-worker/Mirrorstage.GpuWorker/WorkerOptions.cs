@@ -37,6 +37,16 @@ public sealed class WorkerOptions
     /// not queue it) is queued again by a reaping worker, at most once a minute.</summary>
     public double UnclaimedRequeueSeconds { get; set; } = 30;
 
+    /// <summary>A warming session still unclaimed after this long is given up: it fails with
+    /// "no_worker_available" and everything paid goes back to the wallet as credit. Nobody is waiting for a
+    /// session that has not started in ten minutes, and it must not start by surprise hours later.</summary>
+    public double AbandonUnclaimedSeconds { get; set; } = 600;
+
+    /// <summary>A live session whose worker was lost is re-queued (again each minute) for this long; if no
+    /// worker resumes it in that time it ends as "worker_lost" and the paid share of the time it had left goes
+    /// back to the wallet as credit.</summary>
+    public double ResumeWithinSeconds { get; set; } = 600;
+
     /// <summary>Where other replicas reach this worker's sockets (kept in its lease).</summary>
     public string? InternalUrl { get; set; }
 

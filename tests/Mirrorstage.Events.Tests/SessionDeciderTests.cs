@@ -245,4 +245,29 @@ public class FailoverDecisionTests
     [Fact]
     public void A_healthy_live_session_cannot_be_claimed() =>
         Assert.Empty(SessionDecider.Decide(Live(), new ClaimSession("w2", T0.AddMinutes(1))));
+
+    private static Session LostAfterFiveMinutes() => new object[]
+    {
+        new PaymentSettled("s1", "create", "eip155:8453", "0xw", "0xusdc", 1_000_000, "0xtx", "k1", T0),
+        new SessionClaimed("s1", "w1", T0),
+        new SessionActivated("s1", "w1", T0, T0.AddMinutes(15)),
+        new SessionInterrupted("s1", "w1", T0.AddMinutes(5)),
+    }.Aggregate(Session.Create(new SessionCreated("s1", "th", new ReferenceImage("r", "c", 256), "hls", null, 15, 1_000_000, "0xw", T0)), Session.When);
+
+    [Fact]
+    public void A_lost_session_nobody_resumed_ends_with_gpu_time_up_to_the_loss_and_refunds_the_time_it_had_left()
+    {
+        var state = LostAfterFiveMinutes();
+        Assert.Equal([new SessionEnded("s1", "worker_lost", 300, T0.AddHours(1))], SessionDecider.Decide(state, new AbandonLostSession(T0.AddHours(1))));
+        Assert.Equal(666_666, SessionDecider.RefundOnWorkerLost(state)); // 10 of 15 paid minutes, rounded down
+    }
+
+    [Fact]
+    public void Only_an_interrupted_live_session_can_be_given_up()
+    {
+        var resumed = Session.When(LostAfterFiveMinutes(), new SessionResumed("s1", "w2", T0.AddMinutes(6), T0.AddMinutes(16)));
+        Assert.Empty(SessionDecider.Decide(resumed, new AbandonLostSession(T0.AddHours(1))));
+        Assert.Empty(SessionDecider.Decide(Live(), new AbandonLostSession(T0.AddHours(1))));
+        Assert.Equal(0, SessionDecider.RefundOnWorkerLost(Live()));
+    }
 }

@@ -36,4 +36,7 @@ public sealed record InterruptSession(string LostWorkerId, DateTimeOffset LostAt
 
 public sealed record ChangeReference(ReferenceImage Reference, DateTimeOffset Now);
 
+/// <summary>A live session whose worker was lost, and that no worker resumed in time, is given up.</summary>
+public sealed record AbandonLostSession(DateTimeOffset Now);
+
 public sealed record StoreRecording(string BlobKey, long Bytes, string WorkerId, DateTimeOffset Now);

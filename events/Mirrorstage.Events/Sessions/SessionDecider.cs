@@ -70,6 +70,20 @@ public static class SessionDecider
     public static object[] Decide(Session s, FailSession c) =>
         s.IsOpen ? [new SessionFailed(s.Id, c.FailureReason, c.Now)] : [];
 
+    /// <summary>An interrupted session nobody resumed ends as "worker_lost"; GPU time counts up to the loss.</summary>
+    public static object[] Decide(Session s, AbandonLostSession c) =>
+        s is { Status: SessionStatus.Active, InterruptedAt: { } lost }
+            ? [new SessionEnded(s.Id, "worker_lost", s.GpuSecondsAt(lost), c.Now)]
+            : [];
+
+    /// <summary>What a lost session gives back: the paid share of the time it still had when its worker was lost.</summary>
+    public static long RefundOnWorkerLost(Session s)
+    {
+        if (s is not { InterruptedAt: { } lost, ExpiresAt: { } expires } || s.DurationMinutes <= 0) return 0;
+        var left = Math.Clamp((expires - lost).TotalSeconds, 0, s.DurationMinutes * 60.0);
+        return (long)Math.Floor(s.PaidAtomic * (decimal)left / (s.DurationMinutes * 60m));
+    }
+
     /// <summary>What a failure gives back to the paying wallet: everything, if the session never went live.</summary>
     public static long RefundOnFailure(Session s) => s.StartedAt is null ? s.PaidAtomic : 0;
 

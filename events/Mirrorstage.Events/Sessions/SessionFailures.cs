@@ -3,23 +3,37 @@ using Mirrorstage.Events.Wallets;
 
 namespace Mirrorstage.Events.Sessions;
 
-/// <summary>Fails a session and, when it never went live, refunds its wallet in full as credit: both facts in
-/// one transaction, so a failure can never be recorded without its refund.</summary>
+/// <summary>Ends a session that could not be served and refunds what it owes as wallet credit: both facts in
+/// one transaction, so the ending can never be recorded without its refund.</summary>
 public static class SessionFailures
 {
     /// <returns>The refunded amount (0 when nothing was owed or the session had already finished).</returns>
-    public static async Task<long> FailAsync(IDocumentStore store, string sessionId, string reason, DateTimeOffset now, CancellationToken ct)
+    /// <param name="onlyIf">Decided on the fresh state, inside the same optimistic append: a caller that chose
+    /// the session from a query can make sure it is still as the query saw it.</param>
+    public static Task<long> FailAsync(IDocumentStore store, string sessionId, string reason, DateTimeOffset now, CancellationToken ct,
+        Func<Session, bool>? onlyIf = null) =>
+        EndAsync(store, sessionId, s => onlyIf?.Invoke(s) == false ? [] : SessionDecider.Decide(s, new FailSession(reason, now)),
+            SessionDecider.RefundOnFailure, "session_failed_before_live", now, ct);
+
+    /// <summary>Gives up a live session whose worker was lost and that no worker resumed: it ends as
+    /// "worker_lost" and the paid share of the time it had left goes back as credit.</summary>
+    public static Task<long> AbandonLostAsync(IDocumentStore store, string sessionId, DateTimeOffset now, CancellationToken ct) =>
+        EndAsync(store, sessionId, s => SessionDecider.Decide(s, new AbandonLostSession(now)),
+            SessionDecider.RefundOnWorkerLost, "session_worker_lost", now, ct);
+
+    private static async Task<long> EndAsync(IDocumentStore store, string sessionId, Func<Session, object[]> decide,
+        Func<Session, long> refundOf, string refundReason, DateTimeOffset now, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         var stream = await session.Events.FetchForWriting<Session>(sessionId, ct);
         if (stream.Aggregate is not { } state) return 0;
-        var events = SessionDecider.Decide(state, new FailSession(reason, now));
+        var events = decide(state);
         if (events.Length == 0) return 0;
         stream.AppendMany(events);
 
-        var refund = SessionDecider.RefundOnFailure(state);
+        var refund = refundOf(state);
         if (refund > 0 && state.Wallet is { } wallet)
-            session.Events.Append(WalletAddress.StreamKey(wallet), WalletDecider.Grant(wallet, refund, "session_failed_before_live", sessionId, null, now));
+            session.Events.Append(WalletAddress.StreamKey(wallet), WalletDecider.Grant(wallet, refund, refundReason, sessionId, null, now));
         else refund = 0;
         await session.SaveChangesAsync(ct);
         return refund;

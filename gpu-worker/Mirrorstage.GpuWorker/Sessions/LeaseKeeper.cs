@@ -6,8 +6,9 @@ using Mirrorstage.Events.Sessions;
 namespace Mirrorstage.GpuWorker.Sessions;
 
 /// <summary>Keeps this worker's lease fresh, and watches everyone else's: a live session whose worker stopped
-/// renewing is interrupted (SessionInterrupted) and re-queued for another worker to resume; a warming session
-/// nobody claimed (its warm request was lost) is queued again.</summary>
+/// renewing is interrupted (SessionInterrupted) and re-queued for another worker to resume (again each minute
+/// until one does, or it is given up after ResumeWithinSeconds); a warming session nobody claimed (its warm
+/// request was lost) is queued again, and given up after AbandonUnclaimedSeconds.</summary>
 public sealed class LeaseKeeper(
     IDocumentStore store, SessionStore sessions, IWarmQueue queue, IOptions<WorkerOptions> options, TimeProvider clock, ILogger<LeaseKeeper> log)
     : BackgroundService
@@ -51,6 +52,7 @@ public sealed class LeaseKeeper(
     private async Task ReapAsync(WorkerOptions o, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var resumeBefore = now.AddSeconds(-o.ResumeWithinSeconds);
         await using var query = store.QuerySession();
         var live = await query.Query<SessionView>()
             .Where(v => v.Status == SessionStatus.Active && v.InterruptedAt == null && v.ClaimedBy != o.WorkerId)
@@ -66,22 +68,51 @@ public sealed class LeaseKeeper(
             if (lease is null && v.ClaimedAt > now.AddSeconds(-o.LeaseSeconds)) continue;
             var lostAt = lease?.ExpiresAt ?? now;
             if ((await sessions.InterruptAsync(v.Id, v.ClaimedBy!, lostAt, ct)).Length == 0) continue;
-            log.LogWarning("Worker {Worker} lost (lease renewed {RenewedAt:O}, expired {ExpiresAt:O}, now {Now:O}); session {SessionId} interrupted and re-queued",
+            log.LogWarning("Worker {Worker} lost (lease renewed {RenewedAt:O}, expired {ExpiresAt:O}, now {Now:O}); session {SessionId} interrupted",
                 v.ClaimedBy, lease?.RenewedAt, lease?.ExpiresAt, now, v.Id);
+            if (lostAt < resumeBefore) continue; // lost too long ago to resume: given up just below
             await queue.SendAsync(new WarmSession(v.Id, now), ct);
+            _requeued[v.Id] = now;
         }
 
-        var cutoff = now.AddSeconds(-o.UnclaimedRequeueSeconds); // computed here: Marten cannot translate arithmetic inside the query
+        var waiting = await query.Query<SessionView>()
+            .Where(v => v.Status == SessionStatus.Active && v.InterruptedAt != null)
+            .OrderBy(v => v.InterruptedAt).Take(50).ToListAsync(ct);
+        foreach (var v in waiting)
+        {
+            if (v.InterruptedAt < resumeBefore)
+            {
+                var refunded = await SessionFailures.AbandonLostAsync(store, v.Id, now, ct);
+                log.LogWarning("Session {SessionId} was not resumed within {Seconds} s of losing its worker: ended, {Refund} refunded as credit", v.Id, o.ResumeWithinSeconds, refunded);
+            }
+            else if (Due(v.Id, now)) await queue.SendAsync(new WarmSession(v.Id, now), ct);
+        }
+
+        // Cut-offs computed here: Marten cannot translate arithmetic inside the query.
+        var (requeueBefore, abandonBefore) = (now.AddSeconds(-o.UnclaimedRequeueSeconds), now.AddSeconds(-o.AbandonUnclaimedSeconds));
         var unclaimed = await query.Query<SessionView>()
-            .Where(v => v.Status == SessionStatus.Warming && v.ClaimedBy == null && v.CreatedAt < cutoff)
-            .Take(20).ToListAsync(ct);
+            .Where(v => v.Status == SessionStatus.Warming && v.ClaimedBy == null && (v.CreatedAt < requeueBefore || v.CreatedAt < abandonBefore))
+            .OrderBy(v => v.CreatedAt).Take(50).ToListAsync(ct);
         foreach (var v in unclaimed)
         {
-            if (_requeued.TryGetValue(v.Id, out var last) && now - last < TimeSpan.FromMinutes(1)) continue;
-            _requeued[v.Id] = now;
-            await queue.SendAsync(new WarmSession(v.Id, now), ct);
+            if (v.CreatedAt < abandonBefore)
+            {
+                var refunded = await SessionFailures.FailAsync(store, v.Id, "no_worker_available", now, ct,
+                    onlyIf: s => s is { Status: SessionStatus.Warming, ClaimedBy: null });
+                log.LogWarning("Session {SessionId} was never claimed in {Seconds} s: failed, {Refund} refunded as credit", v.Id, o.AbandonUnclaimedSeconds, refunded);
+                continue;
+            }
+            if (Due(v.Id, now)) await queue.SendAsync(new WarmSession(v.Id, now), ct);
         }
         foreach (var old in _requeued.Where(kv => now - kv.Value > TimeSpan.FromMinutes(5)).Select(kv => kv.Key).ToList())
             _requeued.Remove(old);
+    }
+
+    /// <summary>At most one re-queue a minute per session: a slow resume must not pile up requests.</summary>
+    private bool Due(string id, DateTimeOffset now)
+    {
+        if (_requeued.TryGetValue(id, out var last) && now - last < TimeSpan.FromMinutes(1)) return false;
+        _requeued[id] = now;
+        return true;
     }
 }
