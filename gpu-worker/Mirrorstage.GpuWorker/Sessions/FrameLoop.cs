@@ -12,6 +12,9 @@ namespace Mirrorstage.GpuWorker.Sessions;
 /// may stop the loop with a reason (it also hears which utterances that frame finished).</summary>
 public sealed class FrameLoop(AudioTimeline timeline, IRenderEngine engine, FfmpegOutput output, int width, int height, int fps)
 {
+    /// <summary>The reason the loop gives when the worker is shutting down.</summary>
+    public const string WorkerStopping = "worker_stopping";
+
     public delegate ValueTask<string?> AfterFrame(long frame, IReadOnlyList<(int Utterance, long EndSample)> finished);
 
     /// <summary>Render time per frame (ms), for benchmarks.</summary>
@@ -55,6 +58,6 @@ public sealed class FrameLoop(AudioTimeline timeline, IRenderEngine engine, Ffmp
             var due = frameTime * (n + 1) - clock.Elapsed;
             if (due > TimeSpan.Zero) await Task.Delay(due, ct);
         }
-        return "worker_stopping";
+        return WorkerStopping;
     }
 }

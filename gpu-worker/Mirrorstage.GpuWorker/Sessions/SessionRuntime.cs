@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using System.Net.WebSockets;
+using Mirrorstage.Events.Messaging;
 using Mirrorstage.Events.Sessions;
 using Mirrorstage.Events.Storage;
 using Mirrorstage.GpuWorker.Output;
@@ -10,9 +12,12 @@ namespace Mirrorstage.GpuWorker.Sessions;
 /// <summary>One claimed session from warm-up to its end: loads the face, opens the output, goes live and
 /// renders at the frame rate until the store says it ended (DELETE, stop) or it expires.</summary>
 public sealed class SessionRuntime(
-    SessionStore sessions, IBlobStore blobs, Marten.IDocumentStore store, Streaming.LiveSessions live,
+    SessionStore sessions, IBlobStore blobs, Marten.IDocumentStore store, Streaming.LiveSessions live, IWarmQueue queue,
     IOptions<WorkerOptions> options, TimeProvider clock, ILogger<SessionRuntime> log)
 {
+    /// <summary>Close code 1012 (service restart): the client should reconnect, the session goes on elsewhere.</summary>
+    private const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
+
     public async Task RunAsync(string id, CancellationToken ct)
     {
         var o = options.Value;
@@ -42,9 +47,18 @@ public sealed class SessionRuntime(
         {
             await sessions.ActivateAsync(id, o.WorkerId, ct);
             log.LogInformation("Session {SessionId} live on {Protocol}", id, view.OutputProtocol);
-            var reason = await StreamAsync(session, face, output, o, ct);
+            string reason;
+            try
+            {
+                reason = await StreamAsync(session, face, output, o, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                reason = FrameLoop.WorkerStopping;
+            }
             log.LogInformation("Session {SessionId} stopped: {Reason}", id, reason);
-            session.Send(new { type = "session_ended", reason });
+            if (reason == FrameLoop.WorkerStopping) await HandOverAsync(session, o);
+            else session.SendFinal(new { type = "session_ended", reason }, WebSocketCloseStatus.NormalClosure, "session_ended");
         }
         finally
         {
@@ -53,6 +67,27 @@ public sealed class SessionRuntime(
             await output.DisposeAsync(); // ffmpeg finishes its files before the recording is kept
         }
         if (recording is not null) await KeepRecordingAsync(id, recording, $"recordings/{id}/{part}.mp4", o);
+    }
+
+    /// <summary>This worker is shutting down (a deploy, a scale-in) with the session still paid for: it records the
+    /// interruption now and queues the session for another worker, instead of leaving it to a lapsed lease, and
+    /// tells the client to reconnect. The downtime is added back to the expiry on resume, as after a crash.</summary>
+    private async Task HandOverAsync(Streaming.LiveSession session, WorkerOptions o)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            var now = clock.GetUtcNow();
+            if ((await sessions.InterruptAsync(session.Id, o.WorkerId, now, timeout.Token)).Length > 0)
+                await queue.SendAsync(new WarmSession(session.Id, now), timeout.Token);
+        }
+        catch (Exception e)
+        {
+            // The lease lapses soon anyway, and the other workers' reapers take over from there.
+            log.LogWarning(e, "Session {SessionId}: hand-over at shutdown failed; the lease will lapse instead", session.Id);
+        }
+        session.SendFinal(new { type = "error", code = "worker_restarting", message = "This worker is shutting down; the session continues on another. Reconnect to websocket_url." },
+            ServiceRestart, "worker_restarting");
     }
 
     /// <summary>Moves a finished recording to the blob store and records where it is. A failure is logged and

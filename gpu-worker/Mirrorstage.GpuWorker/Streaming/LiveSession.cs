@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
 using Mirrorstage.GpuWorker.Audio;
@@ -21,7 +22,7 @@ public sealed class LiveSession(string id, string tokenHash, int maxBufferedSamp
 
     /// <summary>Messages for the client. Bounded and dropping the oldest: a client that never reads cannot
     /// slow the render loop down.</summary>
-    public Channel<string> Outbound { get; } = Channel.CreateBounded<string>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
+    public Channel<OutboundMessage> Outbound { get; } = Channel.CreateBounded<OutboundMessage>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
 
     private int _nudged;
 
@@ -32,10 +33,17 @@ public sealed class LiveSession(string id, string tokenHash, int maxBufferedSamp
     public bool TryAttach() => Interlocked.CompareExchange(ref _connected, 1, 0) == 0;
     public void Detach() => Volatile.Write(ref _connected, 0);
 
-    public void Send(object message) => Outbound.Writer.TryWrite(JsonSerializer.Serialize(message, Json));
+    public void Send(object message) => Outbound.Writer.TryWrite(new(JsonSerializer.Serialize(message, Json)));
+
+    /// <summary>The last message this socket gets: it is closed with this status right after.</summary>
+    public void SendFinal(object message, WebSocketCloseStatus status, string reason) =>
+        Outbound.Writer.TryWrite(new(JsonSerializer.Serialize(message, Json), status, reason));
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 }
+
+/// <summary>A message for the client, and whether the socket closes after it.</summary>
+public readonly record struct OutboundMessage(string Text, WebSocketCloseStatus? CloseAfter = null, string? CloseReason = null);
 
 /// <summary>The sessions live on this worker, by id.</summary>
 public sealed class LiveSessions

@@ -13,11 +13,12 @@ internal sealed class StreamConnection(WebSocket socket, LiveSession session, Se
     private bool _utteranceStarted;
     private int _utterance = session.NextUtteranceNumber();
     private DateTimeOffset _lastOverflowWarning;
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
 
     public async Task RunAsync()
     {
         // The receive side is never cancelled (cancelling a socket read aborts the socket): it ends when the
-        // client closes or when the sender, after session_ended, closes our side.
+        // client closes or when the sender, after the session's final message, closes our side.
         using var clientGone = new CancellationTokenSource();
         var sender = SendLoopAsync(clientGone.Token);
         try
@@ -38,12 +39,14 @@ internal sealed class StreamConnection(WebSocket socket, LiveSession session, Se
 
     private async Task SendLoopAsync(CancellationToken clientGone)
     {
-        await foreach (var text in session.Outbound.Reader.ReadAllAsync(clientGone))
+        await foreach (var message in session.Outbound.Reader.ReadAllAsync(clientGone))
         {
-            await StreamEndpoint.SendAsync(socket, text, CancellationToken.None);
-            if (text.Contains("\"session_ended\"", StringComparison.Ordinal))
+            await StreamEndpoint.SendAsync(socket, message.Text, CancellationToken.None);
+            if (message.CloseAfter is { } status)
             {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "session_ended", CancellationToken.None);
+                await socket.CloseOutputAsync(status, message.CloseReason, CancellationToken.None);
+                // A client that never answers the close must not hold the connection (or a shutdown) open.
+                _ = Task.Delay(CloseGrace).ContinueWith(_ => { if (socket.State != WebSocketState.Closed) socket.Abort(); }, TaskScheduler.Default);
                 return;
             }
         }

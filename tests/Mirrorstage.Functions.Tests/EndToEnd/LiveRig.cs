@@ -23,29 +23,46 @@ public sealed class LiveRig : IAsyncDisposable
     public string RtmpUrl { get; private set; } = "";
     public string WebSocketUrl { get; private set; } = "";
 
+    public required string Queue { get; init; }
+
     public static async Task<LiveRig> StartAsync(IDictionary<string, string?>? workerSettings = null)
     {
         var queue = "e2e-warm-" + Guid.NewGuid().ToString("N")[..8];
-        var workerUrl = $"http://127.0.0.1:{Interlocked.Increment(ref _nextPort)}";
+        var workerUrl = NextWorkerUrl();
         var gateway = AmqpGateway(queue, new() { ["Mirrorstage:Gateway:WebSocketBaseUrl"] = workerUrl.Replace("http://", "ws://") });
-        var worker = WorkerHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        var worker = BuildWorker(queue, workerUrl, gateway.BlobFolder, "e2e-worker", workerSettings);
+        await worker.StartAsync();
+        return new LiveRig { Gateway = gateway, Worker = worker, Client = gateway.CreateClient(), WorkerUrl = workerUrl, Queue = queue };
+    }
+
+    /// <summary>Another worker replica on this rig's queue, store and blobs; the caller stops it.</summary>
+    public async Task<(WebApplication Worker, string Url)> StartAnotherWorkerAsync(string workerId)
+    {
+        var url = NextWorkerUrl();
+        var worker = BuildWorker(Queue, url, Gateway.BlobFolder, workerId, null);
+        await worker.StartAsync();
+        return (worker, url);
+    }
+
+    private static string NextWorkerUrl() => $"http://127.0.0.1:{Interlocked.Increment(ref _nextPort)}";
+
+    private static WebApplication BuildWorker(string queue, string url, string blobFolder, string workerId, IDictionary<string, string?>? settings) =>
+        WorkerHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Urls"] = workerUrl,
+            ["Urls"] = url,
             ["ConnectionStrings:Marten"] = GatewayFactory.Connection,
             ["Mirrorstage:Queue:Transport"] = "amqp",
             ["Mirrorstage:Queue:QueueName"] = queue,
             ["Mirrorstage:Queue:Address"] = TestEnvironment.Amqp,
-            ["Mirrorstage:Blobs:Folder"] = gateway.BlobFolder,
-            ["Mirrorstage:Worker:WorkerId"] = "e2e-worker",
+            ["Mirrorstage:Blobs:Folder"] = blobFolder,
+            ["Mirrorstage:Worker:WorkerId"] = workerId,
+            ["Mirrorstage:Worker:InternalUrl"] = url,
             ["Mirrorstage:Worker:RenderSlots"] = "2",
             ["Mirrorstage:Worker:MaxBufferedAudioSeconds"] = "30",
             // The test database is shared with other suites whose sessions have no worker: leave them be.
             ["Mirrorstage:Worker:ReapOrphans"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
-        }).AddInMemoryCollection(workerSettings ?? new Dictionary<string, string?>()));
-        await worker.StartAsync();
-        return new LiveRig { Gateway = gateway, Worker = worker, Client = gateway.CreateClient(), WorkerUrl = workerUrl };
-    }
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()));
 
     /// <summary>A gateway that queues warm requests on RabbitMQ and may stream to the local nginx-rtmp.</summary>
     public static GatewayFactory AmqpGateway(string queue, Dictionary<string, string?>? settings = null) =>
