@@ -22,7 +22,7 @@ ms_wait_port() { # host port seconds name
 # ms_fresh_database NAME: drops and recreates a database on the local PostgreSQL (benchmarks use their own, so
 # the sessions they create never reach the main job's store).
 ms_fresh_database() {
-  psql -h 127.0.0.1 -p "$MS_PG_PORT" -U postgres -d postgres -qX \
+  PGOPTIONS=--client-min-messages=warning psql -h 127.0.0.1 -p "$MS_PG_PORT" -U postgres -d postgres -qX \
     -c "drop database if exists \"$1\" with (force)" -c "create database \"$1\"" >/dev/null
 }
 
