@@ -270,4 +270,13 @@ public class FailoverDecisionTests
         Assert.Empty(SessionDecider.Decide(Live(), new AbandonLostSession(T0.AddHours(1))));
         Assert.Equal(0, SessionDecider.RefundOnWorkerLost(Live()));
     }
+
+    [Fact]
+    public void Gpu_time_across_a_failover_counts_both_workers_but_not_the_downtime()
+    {
+        var state = Session.When(LostAfterFiveMinutes(), new SessionResumed("s1", "w2", T0.AddMinutes(8), T0.AddMinutes(18)));
+        var ended = SessionDecider.Decide(state, new EndSession("client", "deleted", T0.AddMinutes(10)));
+        // 5 minutes on w1, 3 minutes down, 2 minutes on w2.
+        Assert.Equal(420, ended.OfType<SessionEnded>().Single().GpuSecondsUsed);
+    }
 }

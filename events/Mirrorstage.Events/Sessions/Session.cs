@@ -18,7 +18,8 @@ public sealed record Session(
     DateTimeOffset? EndedAt = null,
     int ShareCount = 0,
     long PaidAtomic = 0,
-    string? CropKey = null)
+    string? CropKey = null,
+    double GpuSecondsBanked = 0)
 {
     public bool IsOpen => Status is SessionStatus.Warming or SessionStatus.Active;
 
@@ -38,8 +39,10 @@ public sealed record Session(
         },
         ShareLinkCreated e => state with { ShareCount = Math.Max(state.ShareCount, e.ShareNumber) },
         ReferenceChanged e => state with { CropKey = e.Reference.CropKey },
-        SessionInterrupted e => state with { InterruptedAt = e.InterruptedAt },
-        SessionResumed e => state with { InterruptedAt = null, ClaimedBy = e.WorkerId, ExpiresAt = e.NewExpiresAt },
+        // GPU time is held only while a worker renders: a lost worker's share is banked, and the new one's
+        // clock starts when it resumes, so the downtime is never counted.
+        SessionInterrupted e => state with { InterruptedAt = e.InterruptedAt, GpuSecondsBanked = state.GpuSecondsBanked + HeldSeconds(state.ClaimedAt, e.InterruptedAt) },
+        SessionResumed e => state with { InterruptedAt = null, ClaimedBy = e.WorkerId, ClaimedAt = e.ResumedAt, ExpiresAt = e.NewExpiresAt },
         SessionEnded e => state with { Status = SessionStatus.Ended, EndedAt = e.EndedAt },
         SessionFailed e => state with { Status = SessionStatus.Failed, EndedAt = e.FailedAt },
         _ => state,
@@ -58,7 +61,11 @@ public sealed record Session(
     public Session Apply(SessionEnded e) => When(this, e);
     public Session Apply(SessionFailed e) => When(this, e);
 
-    /// <summary>Seconds of GPU time held: from the worker's claim to the end (or now).</summary>
+    /// <summary>Seconds of GPU time held: from each worker's claim (or resume) to the end, the loss of that
+    /// worker, or now.</summary>
     public long GpuSecondsAt(DateTimeOffset now) =>
-        ClaimedAt is { } claimed ? (long)Math.Max(0, ((EndedAt ?? now) - claimed).TotalSeconds) : 0;
+        (long)(GpuSecondsBanked + (InterruptedAt is null ? HeldSeconds(ClaimedAt, EndedAt ?? now) : 0));
+
+    private static double HeldSeconds(DateTimeOffset? from, DateTimeOffset to) =>
+        from is { } f ? Math.Max(0, (to - f).TotalSeconds) : 0;
 }

@@ -83,6 +83,7 @@ public partial class SessionViewProjection : SingleStreamProjection<SessionView,
     public void Apply(SessionResumed e, SessionView v)
     {
         v.ClaimedBy = e.WorkerId;
+        v.ClaimedAt = e.ResumedAt;
         v.ExpiresAt = e.NewExpiresAt;
         v.InterruptedAt = null;
     }
