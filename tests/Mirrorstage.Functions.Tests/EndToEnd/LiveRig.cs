@@ -46,11 +46,14 @@ public sealed class LiveRig : IAsyncDisposable
 
     private static string NextWorkerUrl() => $"http://127.0.0.1:{Interlocked.Increment(ref _nextPort)}";
 
-    private static WebApplication BuildWorker(string queue, string url, string blobFolder, string workerId, IDictionary<string, string?>? settings) =>
+    /// <summary>A worker on a queue, a store (the shared test database unless given) and a blob folder; it reaps
+    /// nobody's sessions unless the settings say so (the shared database holds other suites' sessions).</summary>
+    public static WebApplication BuildWorker(string queue, string url, string blobFolder, string workerId,
+        IDictionary<string, string?>? settings, string? database = null) =>
         WorkerHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Urls"] = url,
-            ["ConnectionStrings:Marten"] = GatewayFactory.Connection,
+            ["ConnectionStrings:Marten"] = database ?? GatewayFactory.Connection,
             ["Mirrorstage:Queue:Transport"] = "amqp",
             ["Mirrorstage:Queue:QueueName"] = queue,
             ["Mirrorstage:Queue:Address"] = TestEnvironment.Amqp,
@@ -59,7 +62,6 @@ public sealed class LiveRig : IAsyncDisposable
             ["Mirrorstage:Worker:InternalUrl"] = url,
             ["Mirrorstage:Worker:RenderSlots"] = "2",
             ["Mirrorstage:Worker:MaxBufferedAudioSeconds"] = "30",
-            // The test database is shared with other suites whose sessions have no worker: leave them be.
             ["Mirrorstage:Worker:ReapOrphans"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()));

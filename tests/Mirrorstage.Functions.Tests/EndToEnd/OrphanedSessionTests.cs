@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Builder;
 using Mirrorstage.Events.Sessions;
 using Mirrorstage.Events.Wallets;
 using Mirrorstage.Functions.Tests.Support;
-using Mirrorstage.GpuWorker;
 using static Mirrorstage.Functions.Tests.Support.Requests;
 
 namespace Mirrorstage.Functions.Tests.EndToEnd;
@@ -14,7 +13,6 @@ namespace Mirrorstage.Functions.Tests.EndToEnd;
 [Collection(GatewayCollection.Name)]
 public class OrphanedSessionTests
 {
-
     [Fact]
     public async Task A_session_whose_warm_request_was_lost_is_queued_again_and_goes_live()
     {
@@ -27,19 +25,8 @@ public class OrphanedSessionTests
         var id = created["session_id"]!.GetValue<string>();
         var since = Stopwatch.StartNew();
 
-        await using var worker = WorkerHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["ConnectionStrings:Marten"] = database,
-            ["Mirrorstage:Queue:Transport"] = "amqp",
-            ["Mirrorstage:Queue:QueueName"] = "requeue-" + Guid.NewGuid().ToString("N")[..8],
-            ["Mirrorstage:Queue:Address"] = TestEnvironment.Amqp,
-            ["Mirrorstage:Blobs:Folder"] = gateway.BlobFolder,
-            ["Mirrorstage:Worker:WorkerId"] = "requeue-worker",
-            ["Mirrorstage:Worker:UnclaimedRequeueSeconds"] = "3",
-            ["Mirrorstage:Worker:LeaseSeconds"] = "3",
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
+        await using var worker = Reaper(database, "requeue-" + Guid.NewGuid().ToString("N")[..8], gateway.BlobFolder, "requeue-worker",
+            new() { ["Mirrorstage:Worker:UnclaimedRequeueSeconds"] = "3" });
         await worker.StartAsync();
         try
         {
@@ -73,19 +60,11 @@ public class OrphanedSessionTests
         var id = created["session_id"]!.GetValue<string>();
         var token = created["token"]!.GetValue<string>();
 
-        await using var worker = WorkerHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        await using var worker = Reaper(database, "abandon-" + Guid.NewGuid().ToString("N")[..8], gateway.BlobFolder, "reaper", new()
         {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["ConnectionStrings:Marten"] = database,
-            ["Mirrorstage:Queue:Transport"] = "amqp",
-            ["Mirrorstage:Queue:QueueName"] = "abandon-" + Guid.NewGuid().ToString("N")[..8],
-            ["Mirrorstage:Queue:Address"] = TestEnvironment.Amqp,
-            ["Mirrorstage:Blobs:Folder"] = gateway.BlobFolder,
             ["Mirrorstage:Worker:UnclaimedRequeueSeconds"] = "3600", // never re-queued here: only given up
             ["Mirrorstage:Worker:AbandonUnclaimedSeconds"] = "2",
-            ["Mirrorstage:Worker:LeaseSeconds"] = "3",
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
+        });
         await worker.StartAsync();
         try
         {
@@ -129,17 +108,7 @@ public class OrphanedSessionTests
             await write.SaveChangesAsync();
         }
 
-        await using var worker = WorkerHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["ConnectionStrings:Marten"] = database,
-            ["Mirrorstage:Queue:Transport"] = "amqp",
-            ["Mirrorstage:Queue:QueueName"] = "lost-worker-" + Guid.NewGuid().ToString("N")[..8],
-            ["Mirrorstage:Queue:Address"] = TestEnvironment.Amqp,
-            ["Mirrorstage:Blobs:Folder"] = gateway.BlobFolder,
-            ["Mirrorstage:Worker:LeaseSeconds"] = "3",
-            ["Logging:LogLevel:Default"] = "Warning",
-        })); // ResumeWithinSeconds: the default 600
+        await using var worker = Reaper(database, "lost-worker-" + Guid.NewGuid().ToString("N")[..8], gateway.BlobFolder, "reaper"); // ResumeWithinSeconds: the default 600
         await worker.StartAsync();
         try
         {
@@ -162,4 +131,9 @@ public class OrphanedSessionTests
             await worker.StopAsync();
         }
     }
+
+    /// <summary>A worker that reaps orphaned sessions on its own database, with short leases.</summary>
+    private static WebApplication Reaper(string database, string queue, string blobFolder, string workerId, Dictionary<string, string?>? settings = null) =>
+        LiveRig.BuildWorker(queue, "http://127.0.0.1:0", blobFolder, workerId,
+            new Dictionary<string, string?>(settings ?? []) { ["Mirrorstage:Worker:ReapOrphans"] = "true", ["Mirrorstage:Worker:LeaseSeconds"] = "3" }, database);
 }
