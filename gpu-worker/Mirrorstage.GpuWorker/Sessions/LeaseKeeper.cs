@@ -90,8 +90,9 @@ public sealed class LeaseKeeper(
 
         // Cut-offs computed here: Marten cannot translate arithmetic inside the query.
         var (requeueBefore, abandonBefore) = (now.AddSeconds(-o.UnclaimedRequeueSeconds), now.AddSeconds(-o.AbandonUnclaimedSeconds));
+        var dueBefore = requeueBefore > abandonBefore ? requeueBefore : abandonBefore; // whichever comes first
         var unclaimed = await query.Query<SessionView>()
-            .Where(v => v.Status == SessionStatus.Warming && v.ClaimedBy == null && (v.CreatedAt < requeueBefore || v.CreatedAt < abandonBefore))
+            .Where(v => v.Status == SessionStatus.Warming && v.ClaimedBy == null && v.CreatedAt < dueBefore)
             .OrderBy(v => v.CreatedAt).Take(50).ToListAsync(ct);
         foreach (var v in unclaimed)
         {

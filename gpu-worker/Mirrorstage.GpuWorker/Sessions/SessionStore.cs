@@ -25,23 +25,11 @@ public sealed class SessionStore(IDocumentStore store, TimeProvider clock)
         DecideAsync(id, s => SessionDecider.Decide(s, new EndSession("worker", reason, clock.GetUtcNow())), ct);
 
     public Task<object[]> RecordingStoredAsync(string id, string blobKey, long bytes, string workerId, CancellationToken ct) =>
-        DecideAsync(id, s => SessionDecider.Decide(s, new StoreRecording(blobKey, bytes, workerId, clock.GetUtcNow())), ct);
+        DecideUntilRecordedAsync(id, s => SessionDecider.Decide(s, new StoreRecording(blobKey, bytes, workerId, clock.GetUtcNow())), ct);
 
-    /// <summary>A face change must not be lost to a concurrent append (an extension, a share link): it is
-    /// decided again on the fresh state. Refusals (the session is over) surface as DomainException.</summary>
-    public async Task<object[]> ChangeReferenceAsync(string id, ReferenceImage reference, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await DecideOrThrowAsync(id, s => SessionDecider.Decide(s, new ChangeReference(reference, clock.GetUtcNow())), ct);
-            }
-            catch (Exception e) when (attempt < 5 && e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException)
-            {
-            }
-        }
-    }
+    /// <summary>Refusals (the session is over) surface as DomainException.</summary>
+    public Task<object[]> ChangeReferenceAsync(string id, ReferenceImage reference, CancellationToken ct) =>
+        DecideUntilRecordedAsync(id, s => SessionDecider.Decide(s, new ChangeReference(reference, clock.GetUtcNow())), ct);
 
     public async Task<SessionView?> ViewAsync(string id, CancellationToken ct)
     {
@@ -58,6 +46,22 @@ public sealed class SessionStore(IDocumentStore store, TimeProvider clock)
         catch (Exception e) when (e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException)
         {
             return [];
+        }
+    }
+
+    /// <summary>For facts that must not be lost to a concurrent append (an extension, a share link, another
+    /// worker's recording): decided again on the fresh state until they land.</summary>
+    private async Task<object[]> DecideUntilRecordedAsync(string id, Func<Session, object[]> decide, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DecideOrThrowAsync(id, decide, ct);
+            }
+            catch (Exception e) when (attempt < 5 && e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException)
+            {
+            }
         }
     }
 
