@@ -10,9 +10,7 @@ public class ProceduralEngineTests
     private static Mat GatewayCrop()
     {
         // The gateway's crop of the fixture: a square of 1.8x the detected face, centred a tenth of a face lower.
-        var repo = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(repo.FullName, "Mirrorstage.sln"))) repo = repo.Parent!;
-        using var photo = Cv2.ImRead(Path.Combine(repo.FullName, "..", "shared", "fixtures", "faces", "astronaut.png"));
+        using var photo = Cv2.ImRead(Fixtures.Path("faces", "astronaut.png"));
         using var cascade = new CascadeClassifier("/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml");
         using var gray = photo.CvtColor(ColorConversionCodes.BGR2GRAY);
         var face = cascade.DetectMultiScale(gray, 1.1, 5).MaxBy(f => f.Width * f.Height);

@@ -6,12 +6,7 @@ namespace Mirrorstage.GpuWorker.Tests;
 /// would stream it: samples must come out before the input ends, and the whole must match the PCM fixture.</summary>
 public class StreamingDecoderTests
 {
-    private static string Fixture(string name)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Mirrorstage.sln"))) dir = dir.Parent;
-        return Path.Combine(dir!.FullName, "..", "shared", "fixtures", "audio", name);
-    }
+    private static string Fixture(string name) => Fixtures.Path("audio", name);
 
     [Theory]
     [InlineData("welcome_16k.wav", 0.999)]

@@ -138,15 +138,18 @@ public sealed class LiveRig : IAsyncDisposable
     }
 
     /// <summary>What ffprobe reads from a live URL: its streams, or null when nothing is there.</summary>
-    public static async Task<JsonArray?> ProbeAsync(string url)
+    public static async Task<JsonArray?> ProbeAsync(string url) => (await ProbeAllAsync(url))?["streams"]?.AsArray();
+
+    /// <summary>What ffprobe reads from a URL or file: its streams and its format (duration, size), or null.</summary>
+    public static async Task<JsonNode?> ProbeAllAsync(string url)
     {
         var info = new System.Diagnostics.ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-v", "error", "-show_streams", "-of", "json", url }) info.ArgumentList.Add(a);
+        foreach (var a in new[] { "-v", "error", "-show_streams", "-show_format", "-of", "json", url }) info.ArgumentList.Add(a);
         using var ffprobe = System.Diagnostics.Process.Start(info)!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var output = await ffprobe.StandardOutput.ReadToEndAsync(timeout.Token);
         await ffprobe.WaitForExitAsync(timeout.Token);
-        return ffprobe.ExitCode == 0 ? JsonNode.Parse(output)?["streams"]?.AsArray() : null;
+        return ffprobe.ExitCode == 0 ? JsonNode.Parse(output) : null;
     }
 
     /// <summary>Reads the RTMP stream back: gray 512x512 frames and 16 kHz mono audio.</summary>

@@ -77,23 +77,14 @@ public class WorkerStreamingTests
         var file = Path.Combine(rig.Gateway.BlobFolder, stored.BlobKey);
         Assert.Equal(stored.Bytes, new FileInfo(file).Length);
         Assert.Empty(Directory.GetFiles(folder)); // moved, not copied
-        var streams = await LiveRig.ProbeAsync(file);
+        var probe = await LiveRig.ProbeAllAsync(file);
+        var streams = probe?["streams"]?.AsArray();
         Assert.NotNull(streams);
         var video = streams.Single(s => s!["codec_type"]!.GetValue<string>() == "video")!;
         Assert.Equal(("h264", 512, 512, "25/1"), (video["codec_name"]!.GetValue<string>(), video["width"]!.GetValue<int>(), video["height"]!.GetValue<int>(), video["r_frame_rate"]!.GetValue<string>()));
         Assert.Equal("aac", streams.Single(s => s!["codec_type"]!.GetValue<string>() == "audio")!["codec_name"]!.GetValue<string>());
-        var seconds = await DurationAsync(file);
+        var seconds = double.Parse(probe!["format"]!["duration"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
         Console.WriteLine($"recording: {stored.Bytes} bytes, {seconds:0.0} s");
         Assert.InRange(seconds, 6.0, 60); // at least the 6 s of speech it carried
-    }
-
-    private static async Task<double> DurationAsync(string file)
-    {
-        var info = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file }) info.ArgumentList.Add(a);
-        using var ffprobe = Process.Start(info)!;
-        var text = await ffprobe.StandardOutput.ReadToEndAsync();
-        await ffprobe.WaitForExitAsync();
-        return double.Parse(text.Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

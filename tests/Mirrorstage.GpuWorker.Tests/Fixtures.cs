@@ -1,0 +1,16 @@
+namespace Mirrorstage.GpuWorker.Tests;
+
+/// <summary>Files under ../shared/fixtures, beside the repository.</summary>
+internal static class Fixtures
+{
+    private static readonly string Root = FindRoot();
+
+    public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Mirrorstage.sln"))) dir = dir.Parent;
+        return System.IO.Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Mirrorstage.sln not found"), "..", "shared", "fixtures");
+    }
+}
