@@ -16,7 +16,6 @@ public static class Up
         ["Mirrorstage:Blobs:Folder"] = "data/blobs",
         ["Mirrorstage:Worker:PreviewFolder"] = "data/preview",
         ["Mirrorstage:Worker:RenderSlots"] = "4",
-        ["Mirrorstage:Gateway:WorkerCapacity"] = "4",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
     };
 

@@ -17,11 +17,6 @@ public sealed class GatewayOptions
     /// <summary>Allow output_url hosts on loopback/private/link-local networks (local mode and tests only).</summary>
     public bool AllowPrivateOutputHosts { get; set; }
 
-    /// <summary>Render slots across the fleet, until workers report their own capacity. 0 = unavailable.</summary>
-    public int WorkerCapacity { get; set; } = 1;
-
-    public int EstimatedReadySeconds { get; set; } = 30;
-
     public string TermsVersion { get; set; } = "2026-11-01";
 }
 

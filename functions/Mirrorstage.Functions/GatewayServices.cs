@@ -50,7 +50,7 @@ public static class GatewayServices
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<SessionResponses>();
         services.AddSingleton<OutputUrlPolicy>();
-        services.AddSingleton<IRenderCapacity, ConfiguredCapacity>();
+        services.AddRenderCapacity();
         services.AddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
         services.AddOptions<AmqpOptions>().BindConfiguration(AmqpOptions.Section)
             .Validate(o => o.Problem() is null, "Mirrorstage:Queue: Transport must be inprocess or amqp, Authentication sas or entra.").ValidateOnStart();
