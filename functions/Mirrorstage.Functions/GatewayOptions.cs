@@ -14,9 +14,6 @@ public sealed class GatewayOptions
     /// <summary>HMAC key that session and share tokens are derived from. At least 32 characters.</summary>
     public string TokenSecret { get; set; } = "";
 
-    /// <summary>Allow output_url hosts on loopback/private/link-local networks (local mode and tests only).</summary>
-    public bool AllowPrivateOutputHosts { get; set; }
-
     public string TermsVersion { get; set; } = "2026-11-01";
 }
 

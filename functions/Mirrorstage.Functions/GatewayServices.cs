@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.Extensions.Options;
 using Mirrorstage.Events;
 using Mirrorstage.Events.Messaging;
+using Mirrorstage.Events.Outputs;
 using Mirrorstage.Events.Pricing;
 using Mirrorstage.Functions.Api;
 using Mirrorstage.Events.Storage;
@@ -49,6 +50,7 @@ public static class GatewayServices
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<SessionResponses>();
+        services.AddOutputHosts();
         services.AddSingleton<OutputUrlPolicy>();
         services.AddRenderCapacity();
         services.AddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Mirrorstage.Events;
 using Mirrorstage.Events.Messaging;
+using Mirrorstage.Events.Outputs;
 using Mirrorstage.Events.Storage;
 using Mirrorstage.GpuWorker.Messaging;
 using Mirrorstage.GpuWorker.Sessions;
@@ -26,6 +27,7 @@ public static class WorkerHost
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
         services.AddReferenceImages(); // change_reference over the socket
+        services.AddOutputHosts(); // the output URL is checked again at connect time
         services.AddSingleton<IWarmSource>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
         {
             { Transport: "amqp" } amqp => new AmqpWarmReceiver(amqp),

@@ -16,7 +16,7 @@ public class FleetCapacityTests
         var queue = "e2e-fleet-" + Guid.NewGuid().ToString("N")[..8];
         using var gateway = new GatewayFactory(new Dictionary<string, string?>
         {
-            ["Mirrorstage:Gateway:AllowPrivateOutputHosts"] = "true",
+            ["Mirrorstage:Outputs:AllowPrivateHosts"] = "true",
             ["Mirrorstage:Queue:Transport"] = "amqp",
             ["Mirrorstage:Queue:QueueName"] = queue,
             ["Mirrorstage:Queue:Address"] = TestEnvironment.Amqp,

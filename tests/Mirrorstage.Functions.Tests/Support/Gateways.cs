@@ -26,6 +26,7 @@ public class GatewayFactory(IDictionary<string, string?> settings, string? datab
         builder.UseSetting("ConnectionStrings:Marten", ConnectionString);
         // These suites run without a live worker: the fleet is an autoscaler's headroom. Capacity suites set it.
         builder.UseSetting("Mirrorstage:Capacity:ScaleOutHeadroom", "100000");
+        builder.UseSetting("Mirrorstage:Outputs:AllowedPorts", TestEnvironment.OutputPorts);
         builder.UseSetting("Mirrorstage:Gateway:TokenSecret", "test-secret-test-secret-test-secret-0123456789");
         builder.UseSetting("Mirrorstage:Gateway:PublicBaseUrl", "https://render.test");
         builder.UseSetting("Mirrorstage:Blobs:Folder", BlobFolder);
@@ -57,7 +58,7 @@ public class GatewayFactory(IDictionary<string, string?> settings, string? datab
 /// <summary>The local default: price 0, outputs on loopback allowed.</summary>
 public sealed class FreeGateway() : GatewayFactory(new Dictionary<string, string?>
 {
-    ["Mirrorstage:Gateway:AllowPrivateOutputHosts"] = "true",
+    ["Mirrorstage:Outputs:AllowPrivateHosts"] = "true",
 });
 
 /// <summary>Production settings: $0.10/min on Base Sepolia and Solana devnet, no private output hosts.</summary>
@@ -96,7 +97,7 @@ public sealed class LiveKitGateway() : GatewayFactory(new Dictionary<string, str
 /// <summary>Reference images in Azure Blob Storage (Azurite).</summary>
 public sealed class AzureBlobGateway() : GatewayFactory(new Dictionary<string, string?>
 {
-    ["Mirrorstage:Gateway:AllowPrivateOutputHosts"] = "true",
+    ["Mirrorstage:Outputs:AllowPrivateHosts"] = "true",
     ["Mirrorstage:Blobs:Provider"] = "azure",
     ["Mirrorstage:Blobs:AzureConnectionString"] = TestEnvironment.AzuriteConnectionString,
     ["Mirrorstage:Blobs:AzureContainer"] = "test-" + Guid.NewGuid().ToString("N")[..12],

@@ -30,7 +30,7 @@ export async function startGateway({ port, network }) {
     Logging__LogLevel__Default: "Warning",
     ConnectionStrings__Marten: `Host=127.0.0.1;Port=${pgPort};Username=postgres;Database=${database}`,
     Mirrorstage__Gateway__TokenSecret: "conformance-secret-conformance-secret-0123",
-    Mirrorstage__Gateway__AllowPrivateOutputHosts: "true",
+    Mirrorstage__Outputs__AllowPrivateHosts: "true",
     Mirrorstage__Pricing__PricePerMinuteUsd: "0.10",
     Mirrorstage__Blobs__Folder: path.join(dir, "blobs"),
     Mirrorstage__Capacity__ScaleOutHeadroom: "1000", // no worker runs here: the fleet is all headroom
