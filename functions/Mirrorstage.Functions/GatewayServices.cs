@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.Extensions.Options;
 using Mirrorstage.Events;
+using Mirrorstage.Events.Hosting;
 using Mirrorstage.Events.Messaging;
 using Mirrorstage.Events.Outputs;
 using Mirrorstage.Events.Pricing;
@@ -25,9 +26,10 @@ public static class GatewayServices
         var config = builder.Configuration;
 
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
-            .PostConfigure(o => o.TokenSecret = TokenSecret.Resolve(o.TokenSecret, config))
-            .Validate(o => o.TokenSecret.Length >= 32, "Mirrorstage:Gateway:TokenSecret must be at least 32 characters.")
+            .PostConfigure<IOptions<PricingOptions>>((o, pricing) =>
+                o.TokenSecret = TokenSecret.Resolve(o.TokenSecret, config, paid: pricing.Value.PricePerMinuteUsd > 0))
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, TokenSecretValidator>();
         services.AddOptions<LiveKitOptions>().BindConfiguration(LiveKitOptions.Section);
         services.AddOptions<PricingOptions>().BindConfiguration(PricingOptions.Section)
             .Validate(p => p.PricePerMinuteUsd >= 0 && p.MinDurationMinutes >= 1 && p.MinDurationMinutes <= p.DefaultDurationMinutes
@@ -69,6 +71,7 @@ public static class GatewayServices
         services.AddSingleton<CreditChallenges>();
         services.AddScoped<CreditGrants>();
 
+        services.AddRequestLogs();
         services.ConfigureHttpJsonOptions(o => AppJson.Configure(o.SerializerOptions));
         services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyMethod()
             .WithHeaders("Authorization", "Content-Type", X402Headers.PaymentSignature, CreditChallenges.ChallengeHeader, CreditChallenges.SignatureHeader)
@@ -78,6 +81,7 @@ public static class GatewayServices
 
     public static void MapGateway(this WebApplication app)
     {
+        app.UseRequestLogs();
         app.UseApiErrors();
         app.UseCors();
         HealthEndpoint.Map(app);

@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Mirrorstage.Events;
+using Mirrorstage.Events.Hosting;
 using Mirrorstage.Events.Messaging;
 using Mirrorstage.Events.Outputs;
 using Mirrorstage.Events.Storage;
@@ -28,6 +29,7 @@ public static class WorkerHost
         services.TryAddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
         services.AddReferenceImages(); // change_reference over the socket
         services.AddOutputHosts(); // the output URL is checked again at connect time
+        services.AddRequestLogs(); // ?token= never reaches a log
         services.AddSingleton<IWarmSource>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
         {
             { Transport: "amqp" } amqp => new AmqpWarmReceiver(amqp),
@@ -67,6 +69,7 @@ public static class WorkerHost
 
     public static void MapWorker(this WebApplication app)
     {
+        app.UseRequestLogs();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         Streaming.StreamEndpoint.Map(app);
         Streaming.PreviewEndpoint.Map(app);

@@ -27,7 +27,7 @@ public class GatewayFactory(IDictionary<string, string?> settings, string? datab
         // These suites run without a live worker: the fleet is an autoscaler's headroom. Capacity suites set it.
         builder.UseSetting("Mirrorstage:Capacity:ScaleOutHeadroom", "100000");
         builder.UseSetting("Mirrorstage:Outputs:AllowedPorts", TestEnvironment.OutputPorts);
-        builder.UseSetting("Mirrorstage:Gateway:TokenSecret", "test-secret-test-secret-test-secret-0123456789");
+        builder.UseSetting("Mirrorstage:Gateway:TokenSecret", "J1auxctu8q6xeRAEQS0SMRdtEFfa1pLcsDjWLgCyol4=");
         builder.UseSetting("Mirrorstage:Gateway:PublicBaseUrl", "https://render.test");
         builder.UseSetting("Mirrorstage:Blobs:Folder", BlobFolder);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
