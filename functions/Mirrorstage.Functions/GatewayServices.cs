@@ -72,11 +72,13 @@ public static class GatewayServices
         services.AddScoped<CreditGrants>();
 
         services.AddRequestLogs();
+        services.AddRateLimits();
         services.ConfigureHttpJsonOptions(o => AppJson.Configure(o.SerializerOptions));
         services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyMethod()
             .WithHeaders("Authorization", "Content-Type", X402Headers.PaymentSignature, CreditChallenges.ChallengeHeader, CreditChallenges.SignatureHeader)
             .WithExposedHeaders(X402Headers.PaymentRequired, X402Headers.PaymentResponse, CreditChallenges.ChallengeHeader)));
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
+        builder.WebHost.ConfigureKestrel((context, k) =>
+            RequestLimits.Apply(k.Limits, context.Configuration.GetSection(ImageOptions.Section).Get<ImageOptions>() ?? new ImageOptions()));
     }
 
     public static void MapGateway(this WebApplication app)
@@ -84,6 +86,7 @@ public static class GatewayServices
         app.UseRequestLogs();
         app.UseApiErrors();
         app.UseCors();
+        app.UseRateLimiter();
         HealthEndpoint.Map(app);
         TermsEndpoint.Map(app);
         CreateSession.Map(app);

@@ -27,6 +27,8 @@ public class GatewayFactory(IDictionary<string, string?> settings, string? datab
         // These suites run without a live worker: the fleet is an autoscaler's headroom. Capacity suites set it.
         builder.UseSetting("Mirrorstage:Capacity:ScaleOutHeadroom", "100000");
         builder.UseSetting("Mirrorstage:Outputs:AllowedPorts", TestEnvironment.OutputPorts);
+        // The suites send many requests from one (unknown) client address: fair use is tested on its own.
+        builder.UseSetting("Mirrorstage:RateLimits:Enabled", "false");
         builder.UseSetting("Mirrorstage:Gateway:TokenSecret", "J1auxctu8q6xeRAEQS0SMRdtEFfa1pLcsDjWLgCyol4=");
         builder.UseSetting("Mirrorstage:Gateway:PublicBaseUrl", "https://render.test");
         builder.UseSetting("Mirrorstage:Blobs:Folder", BlobFolder);

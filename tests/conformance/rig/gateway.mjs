@@ -34,6 +34,7 @@ export async function startGateway({ port, network }) {
     Mirrorstage__Pricing__PricePerMinuteUsd: "0.10",
     Mirrorstage__Blobs__Folder: path.join(dir, "blobs"),
     Mirrorstage__Capacity__ScaleOutHeadroom: "1000", // no worker runs here: the fleet is all headroom
+    Mirrorstage__RateLimits__Enabled: "false", // the suite pays from a few wallets on one address, fast
   };
   for (const [key, value] of Object.entries(network)) env[`Mirrorstage__Payments__Networks__0__${key}`] = String(value);
   const child = spawn(bin, [], { cwd: dir, env, stdio: ["ignore", "ignore", "pipe"] });
