@@ -1,12 +1,13 @@
 using Marten;
 using Microsoft.Extensions.Options;
 using Mirrorstage.Events;
-using Mirrorstage.Events.Hosting;
+using Mirrorstage.Infrastructure.Hosting;
 using Mirrorstage.Events.Messaging;
-using Mirrorstage.Events.Outputs;
+using Mirrorstage.Infrastructure.Outputs;
+using Mirrorstage.Infrastructure.Messaging;
 using Mirrorstage.Events.Pricing;
 using Mirrorstage.Functions.Api;
-using Mirrorstage.Events.Storage;
+using Mirrorstage.Infrastructure.Storage;
 using Mirrorstage.Functions.Health;
 using Mirrorstage.Imaging;
 using Mirrorstage.Functions.Outputs;

@@ -1,4 +1,4 @@
-using Mirrorstage.Events.Outputs;
+using Mirrorstage.Infrastructure.Outputs;
 using Mirrorstage.GpuWorker.Output;
 
 namespace Mirrorstage.GpuWorker.Tests;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Mirrorstage.Events.Outputs;
+using Mirrorstage.Infrastructure.Outputs;
 using Mirrorstage.Functions.Api;
 
 namespace Mirrorstage.Functions.Outputs;

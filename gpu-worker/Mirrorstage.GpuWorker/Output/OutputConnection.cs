@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using Mirrorstage.Events.Outputs;
+using Mirrorstage.Infrastructure.Outputs;
 
 namespace Mirrorstage.GpuWorker.Output;
 

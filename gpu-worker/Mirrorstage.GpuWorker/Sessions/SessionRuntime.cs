@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using System.Net.WebSockets;
 using Mirrorstage.Events.Messaging;
 using Mirrorstage.Events.Sessions;
-using Mirrorstage.Events.Storage;
+using Mirrorstage.Infrastructure.Storage;
 using Mirrorstage.GpuWorker.Output;
 using Mirrorstage.GpuWorker.Rendering;
 using OpenCvSharp;
@@ -13,7 +13,7 @@ namespace Mirrorstage.GpuWorker.Sessions;
 /// renders at the frame rate until the store says it ended (DELETE, stop) or it expires.</summary>
 public sealed class SessionRuntime(
     SessionStore sessions, IBlobStore blobs, Marten.IDocumentStore store, Streaming.LiveSessions live, IWarmQueue queue,
-    IOptions<WorkerOptions> options, IOptions<Events.Outputs.OutputHostOptions> outputHosts, TimeProvider clock, ILogger<SessionRuntime> log)
+    IOptions<WorkerOptions> options, IOptions<Infrastructure.Outputs.OutputHostOptions> outputHosts, TimeProvider clock, ILogger<SessionRuntime> log)
 {
     /// <summary>Close code 1012 (service restart): the client should reconnect, the session goes on elsewhere.</summary>
     private const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
@@ -38,7 +38,7 @@ public sealed class SessionRuntime(
                 ? ConnectTarget.Local(Path.Combine(o.PreviewFolder, id))
                 : await OutputConnection.ResolveAsync(view.OutputUrl!, outputHosts.Value, ct);
         }
-        catch (Events.Outputs.OutputHostRefused e)
+        catch (Infrastructure.Outputs.OutputHostRefused e)
         {
             log.LogWarning("Session {SessionId}: output refused at connect time ({Code})", id, e.Code);
             await SessionFailures.FailAsync(store, id, e.Code, clock.GetUtcNow(), ct);

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Mirrorstage.Events.Outputs;
+namespace Mirrorstage.Infrastructure.Outputs;
 
 /// <summary>Where outputs may connect, bound from "Mirrorstage:Outputs" by the gateway and the worker alike.</summary>
 public sealed class OutputHostOptions

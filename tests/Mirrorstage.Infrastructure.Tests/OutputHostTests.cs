@@ -1,7 +1,7 @@
 using System.Net;
-using Mirrorstage.Events.Outputs;
+using Mirrorstage.Infrastructure.Outputs;
 
-namespace Mirrorstage.Events.Tests;
+namespace Mirrorstage.Infrastructure.Tests;
 
 /// <summary>The one output-host policy of the gateway and the worker.</summary>
 public class OutputHostTests

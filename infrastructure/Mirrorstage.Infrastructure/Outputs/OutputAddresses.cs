@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Mirrorstage.Events.Outputs;
+namespace Mirrorstage.Infrastructure.Outputs;
 
 public enum AddressKind
 {

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Mirrorstage.Events.Hosting;
+namespace Mirrorstage.Infrastructure.Hosting;
 
 /// <summary>Request logs without secrets, for the gateway and the worker. Session and share tokens travel in
 /// query strings (?token=, ?share=), and ASP.NET Core's own request lines write the raw query: they are kept
