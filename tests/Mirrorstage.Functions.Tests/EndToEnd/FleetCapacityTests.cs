@@ -25,7 +25,7 @@ public class FleetCapacityTests
         var client = gateway.CreateClient();
         await AssertHealthAsync(client, available: false, free: 0); // no worker yet
 
-        var worker = LiveRig.BuildWorker(queue, "http://127.0.0.1:" + (58300 + Random.Shared.Next(0, 50)), gateway.BlobFolder, "fleet-worker",
+        var worker = LiveRig.BuildWorker(queue, "http://127.0.0.1:0", gateway.BlobFolder, "fleet-worker",
             new Dictionary<string, string?> { ["Mirrorstage:Worker:RenderSlots"] = "1" }, gateway.ConnectionString);
         await worker.StartAsync();
         try
