@@ -53,14 +53,7 @@ public static class GatewayServices
         services.AddSingleton<OutputUrlPolicy>();
         services.AddSingleton<IRenderCapacity, ConfiguredCapacity>();
         services.AddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
-        services.AddOptions<AmqpOptions>().BindConfiguration(AmqpOptions.Section)
-            .Validate(o => o.Problem() is null, "Mirrorstage:Queue: Transport must be inprocess or amqp, Authentication sas or entra.").ValidateOnStart();
-        services.AddSingleton<InProcessWarmQueue>();
-        services.AddSingleton<IWarmQueue>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
-        {
-            { Transport: "amqp" } amqp => new AmqpWarmQueue(amqp),
-            _ => sp.GetRequiredService<InProcessWarmQueue>(),
-        });
+        services.AddWarmQueue();
         services.AddHttpClient("x402-facilitator", c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddHttpClient("evm-rpc", c => c.Timeout = TimeSpan.FromSeconds(20));
         services.AddSingleton<IFacilitatorRouter, FacilitatorRouter>();
