@@ -21,9 +21,13 @@ public static class GatewayServices
 {
     public static void AddGateway(this WebApplicationBuilder builder)
     {
-        var services = builder.Services;
-        var config = builder.Configuration;
+        builder.Services.AddGatewayServices(builder.Configuration);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
+    }
 
+    /// <summary>Everything the slices need, for Kestrel and for the Azure Functions worker alike.</summary>
+    public static void AddGatewayServices(this IServiceCollection services, IConfiguration config)
+    {
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
             .PostConfigure(o => o.TokenSecret = TokenSecret.Resolve(o.TokenSecret, config))
             .Validate(o => o.TokenSecret.Length >= 32, "Mirrorstage:Gateway:TokenSecret must be at least 32 characters.")
@@ -65,13 +69,18 @@ public static class GatewayServices
         services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyMethod()
             .WithHeaders("Authorization", "Content-Type", X402Headers.PaymentSignature, CreditChallenges.ChallengeHeader, CreditChallenges.SignatureHeader)
             .WithExposedHeaders(X402Headers.PaymentRequired, X402Headers.PaymentResponse, CreditChallenges.ChallengeHeader)));
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
     }
 
     public static void MapGateway(this WebApplication app)
     {
         app.UseApiErrors();
         app.UseCors();
+        app.MapGatewayEndpoints();
+    }
+
+    /// <summary>Every slice's endpoints: Kestrel serves them as mapped, the Azure Functions adapters run the same ones.</summary>
+    public static void MapGatewayEndpoints(this IEndpointRouteBuilder app)
+    {
         HealthEndpoint.Map(app);
         TermsEndpoint.Map(app);
         CreateSession.Map(app);
