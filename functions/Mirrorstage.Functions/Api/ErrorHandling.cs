@@ -53,9 +53,6 @@ public static class ErrorHandling
         _ => (500, "internal_error", "Something failed on our side; nothing was charged. Try again."),
     };
 
-    public static Task Write(HttpContext context, int status, string code, string message)
-    {
-        context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new ErrorBody(new ErrorDetail(code, message)), AppJson.Options);
-    }
+    public static Task Write(HttpContext context, int status, string code, string message) =>
+        Infrastructure.Http.ErrorJson.WriteAsync(context, status, code, message);
 }
