@@ -37,8 +37,12 @@ public sealed class AmqpWarmReceiver(QueueOptions options) : IWarmSource, IAsync
         await ConnectAsync(ct);
         var receiver = _receiver!;
         receiver.SetCredit(1, autoRestore: false);
-        var message = await receiver.ReceiveAsync(wait);
-        if (message is null) return false;
+        var message = await ReceiveAsync(receiver, wait, ct);
+        if (message is null)
+        {
+            receiver.SetCredit(0, autoRestore: false); // no credit left open between asks: a busy or stopping worker takes nothing
+            return false;
+        }
 
         var warm = AmqpWarmMessages.FromAmqp(message);
         if (warm is null)
@@ -75,6 +79,20 @@ public sealed class AmqpWarmReceiver(QueueOptions options) : IWarmSource, IAsync
                 break;
         }
         return true;
+    }
+
+    /// <summary>Waits for one message; when the worker stops mid-wait the link is closed, so a request already on
+    /// its way here goes back to the queue for another worker instead of waiting, unsettled, for this
+    /// connection to close (a hand-over at shutdown would otherwise sit on the stopping worker).</summary>
+    private static async Task<Message?> ReceiveAsync(ReceiverLink receiver, TimeSpan wait, CancellationToken ct)
+    {
+        var receiving = receiver.ReceiveAsync(wait);
+        var stopped = new TaskCompletionSource();
+        await using (ct.Register(() => stopped.TrySetResult()))
+            if (await Task.WhenAny(receiving, stopped.Task) == receiving) return await receiving;
+        try { await receiver.CloseAsync(); }
+        catch (AmqpException) { /* the connection went first */ }
+        throw new OperationCanceledException(ct);
     }
 
     private async Task DeadLetterAsync(ReceiverLink receiver, Message message, string reason, string description)
