@@ -16,34 +16,21 @@ namespace Mirrorstage.GpuWorker;
 public static class WorkerHost
 {
     /// <summary>The worker's services. All-in-one (the gateway in the same process) takes warm requests from the
-    /// gateway's in-process queue; a standalone worker needs Mirrorstage:Queue:Transport=amqp.</summary>
+    /// gateway's in-process queue; a standalone worker needs Mirrorstage:Queue:Transport amqp or servicebus.</summary>
     public static void AddWorker(this IServiceCollection services, IConfiguration config, bool allInOne = false)
     {
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section)
             .Validate(o => o.RenderSlots > 0 && o.Width % 2 == 0 && o.Height % 2 == 0 && o.FramesPerSecond is > 0 and <= 60,
                 "Mirrorstage:Worker: RenderSlots > 0, even Width/Height, FramesPerSecond 1..60.")
             .ValidateOnStart();
-        services.AddOptions<AmqpOptions>().BindConfiguration(AmqpOptions.Section)
-            .Validate(o => o.Problem() is null, "Mirrorstage:Queue: Transport must be inprocess or amqp, Authentication sas or entra.").ValidateOnStart();
         services.AddOptions<BlobOptions>().BindConfiguration(BlobOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
         services.AddReferenceImages(); // change_reference over the socket
         services.AddOutputHosts(); // the output URL is checked again at connect time
         services.AddRequestLogs(); // ?token= never reaches a log
-        services.AddSingleton<IWarmSource>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
-        {
-            { Transport: "amqp" } amqp => new AmqpWarmReceiver(amqp),
-            _ when allInOne => sp.GetRequiredService<InProcessWarmQueue>(),
-            _ => throw new InvalidOperationException("A standalone worker needs Mirrorstage:Queue:Transport=amqp."),
-        });
+        services.AddWarmSource(allInOne);
         services.AddSingleton<Streaming.LiveSessions>();
-        if (!allInOne)
-            services.AddSingleton<IWarmQueue>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
-            {
-                { Transport: "amqp" } amqp => new AmqpWarmQueue(amqp),
-                _ => throw new InvalidOperationException("A standalone worker needs Mirrorstage:Queue:Transport=amqp."),
-            });
         services.AddHostedService<LeaseKeeper>();
         services.AddHostedService<StoreNotifications>();
         services.AddSingleton<SessionStore>();
