@@ -9,14 +9,8 @@ public class ProceduralEngineTests
 {
     private static Mat GatewayCrop()
     {
-        // The gateway's crop of the fixture: a square of 1.8x the detected face, centred a tenth of a face lower.
-        using var photo = Cv2.ImRead(Fixtures.Path("faces", "astronaut.png"));
-        using var cascade = new CascadeClassifier("/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml");
-        using var gray = photo.CvtColor(ColorConversionCodes.BGR2GRAY);
-        var face = cascade.DetectMultiScale(gray, 1.1, 5).MaxBy(f => f.Width * f.Height);
-        var side = (int)(face.Width * 1.8);
-        var box = new Rect(face.X + face.Width / 2 - side / 2, face.Y + face.Height / 2 + face.Height / 10 - side / 2, side, side) & new Rect(0, 0, photo.Width, photo.Height);
-        return new Mat(photo, box).Clone();
+        // The gateway's own crop of the fixture.
+        return Cv2.ImDecode(Landmarks.FixtureFace.Image.CropPng, ImreadModes.Color);
     }
 
     private static double MeanDiff(Mat a, Mat b, Rect roi)
@@ -35,7 +29,7 @@ public class ProceduralEngineTests
     public void An_open_mouth_changes_the_mouth_and_nothing_far_from_it()
     {
         using var crop = GatewayCrop();
-        using var engine = new ProceduralEngine(crop, 512, 512, FaceLayout.FromGatewayCrop);
+        using var engine = new ProceduralEngine(crop, Landmarks.FixtureFace.Image.Landmarks, 512, 512);
         using var still = new Mat(512, 512, MatType.CV_8UC3);
         using var open = new Mat(512, 512, MatType.CV_8UC3);
         engine.Render(new FrameDrive(0, 0, 0, 0), still);
@@ -51,7 +45,7 @@ public class ProceduralEngineTests
     public void Idle_frames_blink_and_breathe_but_keep_the_mouth_shut()
     {
         using var crop = GatewayCrop();
-        using var engine = new ProceduralEngine(crop, 512, 512, FaceLayout.FromGatewayCrop);
+        using var engine = new ProceduralEngine(crop, Landmarks.FixtureFace.Image.Landmarks, 512, 512);
         using var rest = new Mat(512, 512, MatType.CV_8UC3);
         using var blink = new Mat(512, 512, MatType.CV_8UC3);
         engine.Render(new FrameDrive(0, 0, 0, 0), rest);

@@ -1,8 +1,16 @@
+using Mirrorstage.Imaging.Landmarks;
+
 namespace Mirrorstage.GpuWorker.Rendering;
 
-/// <summary>Where the features sit in a reference crop. The gateway crops a square of 1.8x the detected face
-/// box, centred a tenth of a face below the box's centre, so the mouth and eyes land at fixed fractions.</summary>
+/// <summary>Where the features sit in a reference crop, as fractions of its side, read from its landmarks.</summary>
 public sealed record FaceLayout(double MouthX, double MouthY, double MouthWidth, double EyeY, double EyeSpread, double EyeWidth)
 {
-    public static readonly FaceLayout FromGatewayCrop = new(0.50, 0.625, 0.20, 0.39, 0.155, 0.10);
+    public static FaceLayout From(FaceLandmarks l)
+    {
+        var mouth = l.Centre(48, 59);
+        var left = l.Centre(36, 41);
+        var right = l.Centre(42, 47);
+        return new(mouth.X / l.Width, mouth.Y / l.Height, (l[54].X - l[48].X) / l.Width,
+            (left.Y + right.Y) / 2 / l.Height, (right.X - left.X) / 2 / l.Width, (l[39].X - l[36].X) / l.Width);
+    }
 }

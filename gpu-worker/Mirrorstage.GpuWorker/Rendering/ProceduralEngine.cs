@@ -14,6 +14,9 @@ public sealed class ProceduralEngine : IRenderEngine
     private readonly Mat _overlay;
     private readonly Mat _mask;
 
+    public ProceduralEngine(Mat reference, Imaging.Landmarks.FaceLandmarks landmarks, int width, int height)
+        : this(reference, width, height, FaceLayout.From(landmarks)) { }
+
     public ProceduralEngine(Mat reference, int width, int height, FaceLayout layout)
     {
         _base = new Mat();
