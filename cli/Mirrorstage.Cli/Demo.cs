@@ -45,8 +45,8 @@ public static class Demo
         if (live)
         {
             // Record the preview while the session speaks: that recording is what a viewer saw and heard.
-            var recording = hls is null ? null : DemoVideo.StartRecording(hls, seconds: 11);
-            if (recording is not null) await Task.Delay(1500);
+            var recording = hls is null ? null : await DemoVideo.StartRecordingAsync(hls, seconds: 11);
+            if (recording is not null) await Task.Delay(1000);
             await SpeakAsync(created["websocket_url"]!.GetValue<string>(), o);
             if (recording is not null) await DemoVideo.FinishAsync(recording, o.Face);
             if (hls is not null) await SaveFrameAsync(hls);

@@ -14,10 +14,13 @@ public static class DemoVideo
 {
     public const string VideoPath = "data/demo.mp4", SheetPath = "data/demo-mouth.png";
 
-    /// <summary>Starts recording `seconds` of the preview; the caller speaks meanwhile.</summary>
-    public static Process StartRecording(string hlsUrl, int seconds)
+    /// <summary>Starts recording `seconds` of the preview once its playlist is up (its first segment takes a
+    /// moment); the caller speaks meanwhile.</summary>
+    public static async Task<Process> StartRecordingAsync(string hlsUrl, int seconds)
     {
         Directory.CreateDirectory("data");
+        using (var http = new HttpClient())
+            for (var i = 0; i < 40 && !(await http.GetAsync(hlsUrl)).IsSuccessStatusCode; i++) await Task.Delay(250);
         var info = new ProcessStartInfo("ffmpeg") { UseShellExecute = false, RedirectStandardError = true };
         foreach (var a in new[] { "-loglevel", "error", "-y", "-live_start_index", "-1", "-i", hlsUrl, "-t", seconds.ToString(),
                      "-c", "copy", "-bsf:a", "aac_adtstoasc", "-movflags", "+faststart", VideoPath })
