@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
-using Mirrorstage.GpuWorker.Bench;
+using Mirrorstage.GpuWorker.Measurement;
 using Mirrorstage.Imaging;
 using Mirrorstage.Imaging.Landmarks;
 using OpenCvSharp;

@@ -146,12 +146,12 @@ public class SeamTests
         using var photo = crop.Resize(new Size(512, 512), 0, 0, InterpolationFlags.Cubic);
         using var frame = new Mat(512, 512, MatType.CV_8UC3);
         engine.Render(new FrameDrive(1, 0.5, 1, 0), frame);
-        var still = Bench.SeamCheck.Measure(photo, frame, engine.Mesh.Rest, FaceMesh.InnerRing);
+        var still = Measurement.SeamCheck.Measure(photo, frame, engine.Mesh.Rest, FaceMesh.InnerRing);
         Assert.True(still.GradientMismatch < 0.05, $"mismatch {still.GradientMismatch:0.000} at the inner ring");
         Assert.Equal(0, still.ChangedOutside);
 
         engine.Render(new FrameDrive(1, 0.5, 0, 0) { HeadRoll = 0.03, HeadY = 0.01 }, frame);
-        var moving = Bench.SeamCheck.Measure(photo, frame, engine.Mesh.Rest, FaceMesh.OuterRing);
+        var moving = Measurement.SeamCheck.Measure(photo, frame, engine.Mesh.Rest, FaceMesh.OuterRing);
         Assert.True(moving.GradientMismatch < 0.15, $"mismatch {moving.GradientMismatch:0.000} at the outer ring");
         Assert.Equal(0, moving.ChangedOutside);
 
@@ -164,7 +164,7 @@ public class SeamTests
             Cv2.FillPoly(mask, [ring], Scalar.All(255));
             shifted.CopyTo(pasted, mask);
         }
-        var box = Bench.SeamCheck.Measure(photo, pasted, engine.Mesh.Rest, FaceMesh.InnerRing);
+        var box = Measurement.SeamCheck.Measure(photo, pasted, engine.Mesh.Rest, FaceMesh.InnerRing);
         Assert.True(box.GradientMismatch > 0.2);
     }
 }

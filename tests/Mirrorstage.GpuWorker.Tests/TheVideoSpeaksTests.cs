@@ -1,4 +1,4 @@
-using Mirrorstage.GpuWorker.Bench;
+using Mirrorstage.GpuWorker.Measurement;
 using Mirrorstage.GpuWorker.Rendering;
 using OpenCvSharp;
 

@@ -4,7 +4,7 @@ using Mirrorstage.GpuWorker.Rendering;
 using Mirrorstage.GpuWorker.Sessions;
 using OpenCvSharp;
 
-namespace Mirrorstage.GpuWorker.Bench;
+namespace Mirrorstage.GpuWorker.Measurement;
 
 /// <summary>Renders speech through the session's own articulation, engine and encoder as fast as the machine
 /// allows (no frame clock): for measurements that read the encoded video back.</summary>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Mirrorstage.Imaging.Landmarks;
 using OpenCvSharp;
 
-namespace Mirrorstage.GpuWorker.Bench;
+namespace Mirrorstage.GpuWorker.Measurement;
 
 /// <summary>Does the video speak? Reads a rendered video back (ffmpeg decodes its frames and its audio),
 /// fits the landmarks on every frame and compares the inner-lip gap with the loudness of that frame's audio.</summary>

@@ -1,7 +1,7 @@
 using Mirrorstage.GpuWorker.Rendering;
 using OpenCvSharp;
 
-namespace Mirrorstage.GpuWorker.Bench;
+namespace Mirrorstage.GpuWorker.Measurement;
 
 /// <summary>Whether a warp shows its edge. Along a ring of the mesh (the boundary of the region that moved),
 /// the frame's gradient is compared with the photo's: the mean absolute difference of the Sobel gradient

@@ -5,7 +5,9 @@ using Mirrorstage.Imaging;
 using Mirrorstage.Imaging.Landmarks;
 using OpenCvSharp;
 
-namespace Mirrorstage.GpuWorker.Bench;
+using Mirrorstage.GpuWorker.Measurement;
+
+namespace Mirrorstage.Bench.Worker;
 
 /// <summary>The talking face's own figures: landmark cost per photo, engine cost per frame, whether the
 /// rendered and re-decoded video speaks, and the seam at the edge of the warp.</summary>
