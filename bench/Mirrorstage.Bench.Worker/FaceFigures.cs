@@ -33,7 +33,7 @@ public static class FaceFigures
             long area = 0;
             for (var n = 0; (n + 1) * 640 <= speech.Length; n++)
             {
-                var drive = mouth.Next(speech.AsSpan(n * 640, 640), 640, Sessions.IdleMotion.At(n, 25));
+                var drive = mouth.Next(speech.AsSpan(n * 640, 640), 640, Mirrorstage.GpuWorker.Sessions.IdleMotion.At(n, 25));
                 if (!head) drive = drive with { HeadX = 0, HeadY = 0, HeadRoll = 0, Breath = 0 };
                 var sw = Stopwatch.StartNew();
                 engine.Render(drive, frame);
