@@ -36,6 +36,7 @@ internal static class AuditCommand
         {
             connection, progress,
             ReplayCommand.Create(connection, progress, output),
+            VerifyCommand.Create(connection, progress, output),
         };
     }
 }
