@@ -9,10 +9,15 @@ internal sealed record RawEvent(
     long Seq, Guid Id, string StreamId, long Version, string Type, DateTimeOffset Timestamp, string Data,
     long? ChainN, string? ChainPrev, string? ChainHash)
 {
-    public const string Columns = """
-        seq_id, id, stream_id, version, type, timestamp, data::text,
-        ((headers -> 'billing_chain') ->> 'n')::bigint, (headers -> 'billing_chain') ->> 'prev', (headers -> 'billing_chain') ->> 'hash'
+    public static readonly string Columns = ColumnsOf("");
+
+    /// <param name="alias">The table's alias and a dot (e.g. "e."), or "".</param>
+    public static string ColumnsOf(string alias) => $"""
+        {alias}seq_id, {alias}id, {alias}stream_id, {alias}version, {alias}type, {alias}timestamp, {alias}data::text,
+        (({alias}headers -> 'billing_chain') ->> 'n')::bigint, ({alias}headers -> 'billing_chain') ->> 'prev', ({alias}headers -> 'billing_chain') ->> 'hash'
         """;
+
+    public const int ColumnCount = 10;
 
     public string Name => $"event seq {Seq} ({Type} {Id} on {StreamId} v{Version}{(ChainN is { } n ? $", chain #{n}" : "")})";
 
@@ -25,6 +30,17 @@ internal sealed record RawEvent(
         parameters?.Invoke(command.Parameters);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
         while (await reader.ReadAsync(ct)) yield return From(reader);
+    }
+
+    /// <summary>Rows of any query, read by <paramref name="read"/> one at a time.</summary>
+    public static async IAsyncEnumerable<T> RowsAsync<T>(NpgsqlDataSource source, string sql, Action<NpgsqlParameterCollection>? parameters,
+        Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var connection = await source.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        parameters?.Invoke(command.Parameters);
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+        while (await reader.ReadAsync(ct)) yield return read(reader);
     }
 
     public static RawEvent From(NpgsqlDataReader r, int at = 0) => new(

@@ -58,6 +58,9 @@ internal static class VerifyCommand
         AuditDatabase db, IReadOnlyDictionary<long, string> anchors) =>
     [
         ("checking the chain", (tick, ct) => ChainCheck.RunAsync(db, anchors, tick, ct)),
+        ("replayed ledger against the stored ledger", (tick, ct) => LedgerCheck.RunAsync(db, tick, ct)),
+        ("wallet balances", (_, ct) => WalletCheck.RunAsync(db, ct)),
+        ("sessions: price, payments, credits, refunds", (_, ct) => SessionCheck.RunAsync(db, ct)),
     ];
 
     private static bool TryParseAnchors(string[] values, out Dictionary<long, string> anchors, out string? bad)

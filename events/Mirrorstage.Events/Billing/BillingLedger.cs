@@ -11,6 +11,8 @@ namespace Mirrorstage.Events.Billing;
 public sealed class BillingLedger
 {
     public Guid Id { get; set; }
+    /// <summary>The event's global sequence number. 0 in the stored projection: Marten's quick appends number
+    /// events after inline projections have run. The audit's replay fills it in.</summary>
     public long Sequence { get; set; }
     public DateTimeOffset OccurredAt { get; set; }
     public string Kind { get; set; } = "";
