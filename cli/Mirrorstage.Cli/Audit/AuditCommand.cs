@@ -37,6 +37,7 @@ internal static class AuditCommand
             connection, progress,
             ReplayCommand.Create(connection, progress, output),
             VerifyCommand.Create(connection, progress, output),
+            VerifyChainCommand.Create(connection, progress, output),
         };
     }
 }
