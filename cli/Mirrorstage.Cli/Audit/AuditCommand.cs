@@ -38,6 +38,7 @@ internal static class AuditCommand
             ReplayCommand.Create(connection, progress, output),
             VerifyCommand.Create(connection, progress, output),
             VerifyChainCommand.Create(connection, progress, output),
+            Bench.GenerateCommand.Create(connection, output),
         };
     }
 }

@@ -44,10 +44,13 @@ internal sealed class AuditDatabase : IAsyncDisposable
 
     public string[] Aliases(IEnumerable<Type> types) => types.Select(Alias).ToArray();
 
-    public object Deserialize(RawEvent e) =>
-        _types.TryGetValue(e.Type, out var type)
-            ? Store.Options.Serializer().FromJson(type, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(e.Data)))
-            : throw new InvalidOperationException($"event {e.Seq} has type {e.Type}, which the audit does not read");
+    public object Deserialize(RawEvent e) => Deserialize(e.Type, e.Data);
+
+    /// <summary>An event body, by its Marten type name, through Marten's own serializer.</summary>
+    public object Deserialize(string type, string json) =>
+        _types.TryGetValue(type, out var t)
+            ? Store.Options.Serializer().FromJson(t, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)))
+            : throw new InvalidOperationException($"an event of type {type}, which the audit does not read");
 
     public T Document<T>(string json) => Store.Options.Serializer().FromJson<T>(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)));
 

@@ -146,7 +146,7 @@ internal sealed class TableLedgerOutput(TextWriter writer, bool summaryOnly) : I
         console.WriteLine(LedgerColumns.SignConvention);
         foreach (var scope in new[] { "wallet", "day", "all" })
         {
-            var table = new Table().Title($"per {scope}").AddColumn(scope is "all" ? "" : scope);
+            var table = new Table().Title(scope is "all" ? "overall" : $"per {scope}").AddColumn(scope is "all" ? "" : scope);
             foreach (var (name, _) in LedgerColumns.Totals) table.AddColumn(new TableColumn(name).RightAligned());
             foreach (var (s, key, totals) in LedgerColumns.SummaryRows(summary).Where(x => x.Scope == scope))
                 table.AddRow([key, .. LedgerColumns.Totals.Select(c => c.Value(totals).ToString("N0", CultureInfo.InvariantCulture))]);

@@ -18,8 +18,9 @@ internal sealed record ReplayFilter(DateTimeOffset? From = null, DateTimeOffset?
 /// stored projections. Streams: one event in memory at a time.</summary>
 internal static class LedgerReplay
 {
-    public static string Query(AuditDatabase db) =>
-        $"SELECT {RawEvent.Columns} FROM {AuditDatabase.Schema}.mt_events WHERE type = ANY(@types) ORDER BY seq_id";
+    // Only what a row needs.
+    private static readonly string Query =
+        $"SELECT seq_id, id, type, data::text FROM {AuditDatabase.Schema}.mt_events WHERE type = ANY(@types) ORDER BY seq_id";
 
     public static async Task<long> CountAsync(AuditDatabase db, CancellationToken ct)
     {
@@ -33,10 +34,16 @@ internal static class LedgerReplay
         [EnumeratorCancellation] CancellationToken ct)
     {
         long count = 0;
-        await foreach (var e in RawEvent.ReadAsync(db.Source, Query(db), p => p.AddWithValue("types", db.Aliases(BillingEvents.MoneyMovements)), ct))
+        var rows = RawEvent.RowsAsync(db.Source, Query, p => p.AddWithValue("types", db.Aliases(BillingEvents.MoneyMovements)),
+            r =>
+            {
+                var (seq, id, type) = (r.GetInt64(0), r.GetGuid(1), r.GetString(2)); // in column order: the reader is sequential
+                return LedgerRows.For(db.Deserialize(type, r.GetString(3)), id, seq);
+            }, ct);
+        await foreach (var row in rows)
         {
             if (++count % 4096 == 0) read?.Invoke(count);
-            if (LedgerRows.For(db.Deserialize(e), e.Id, e.Seq) is { } row && filter.Keeps(row)) yield return row;
+            if (row is not null && filter.Keeps(row)) yield return row;
         }
         read?.Invoke(count);
     }

@@ -52,8 +52,10 @@ internal static class Stats
     public static void Print(string pass, long events, TimeSpan elapsed)
     {
         using var self = Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime.TotalSeconds;
         Console.Error.WriteLine(
             $"{pass}: {events:N0} billing events in {elapsed.TotalSeconds:0.00} s = {events / Math.Max(elapsed.TotalSeconds, 1e-9):N0} events/s; " +
+            $"CPU {cpu:0.00} s (start-up included) = {events / Math.Max(cpu, 1e-9):N0} events per CPU second; " +
             $"peak working set {self.PeakWorkingSet64 / (1024.0 * 1024):0.0} MiB, GC heap now {GC.GetTotalMemory(false) / (1024.0 * 1024):0.0} MiB");
     }
 }

@@ -18,7 +18,14 @@ internal static class ReplayProgress
     public static async Task<T> RunAsync<T>(bool show, string label, long total, Func<Action<long>, Task<T>> work)
     {
         if (!show) return await work(_ => { });
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        // Standard output is usually redirected to the report; the bar's terminal is standard error's.
+        var terminal = !Console.IsErrorRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Error),
+            Interactive = terminal ? InteractionSupport.Yes : InteractionSupport.No,
+            Ansi = terminal ? AnsiSupport.Yes : AnsiSupport.No,
+        });
         return await console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(),
