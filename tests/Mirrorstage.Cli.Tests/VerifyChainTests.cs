@@ -43,7 +43,7 @@ public class VerifyChainTests(AnvilSettlements chain) : IClassFixture<AnvilSettl
     }
 
     [Fact]
-    public async Task A_forged_transaction_hash_and_a_transfer_of_the_wrong_amount_are_named()
+    public async Task A_forged_hash_a_wrong_amount_a_wrong_recipient_and_a_reverted_transaction_are_named()
     {
         await using var rig = await AuditRig.CreateAsync("audit_chain_forged");
         const string forged = "0x1111111111111111111111111111111111111111111111111111111111111111";
@@ -51,7 +51,8 @@ public class VerifyChainTests(AnvilSettlements chain) : IClassFixture<AnvilSettl
             Recorded("p1", 0),
             Recorded("p2", 1, amount: 1_000_000), // 500,000 moved on chain
             Recorded("p3", 2, transaction: forged),
-            Recorded("p4", 0) with { PayTo = chain.Settlements[1].Payer }); // the transfer went elsewhere
+            Recorded("p4", 0) with { PayTo = chain.Settlements[1].Payer }, // the transfer went elsewhere
+            Recorded("p5", 0) with { Payer = chain.Reverted.Payer, Transaction = chain.Reverted.Transaction }); // mined, reverted
 
         var (exit, output) = await rig.AuditAsync("verify-chain", "--rpc", $"{Anvil}={chain.RpcUrl}");
         Assert.Equal(1, exit);
@@ -60,8 +61,9 @@ public class VerifyChainTests(AnvilSettlements chain) : IClassFixture<AnvilSettl
         Assert.Contains(lines, l => l.Contains($"in {forged}") && l.Contains("missing: the chain has no such transaction"));
         Assert.Contains(lines, l => l.Contains($"to {chain.Settlements[1].Payer}") && l.Contains("mismatched: the payer sent 0 and payTo received 0"));
         Assert.Contains(lines, l => l.Contains($"transaction {chain.Settlements[0].Transaction}") && l.Contains("backs 2 settlements"));
-        Assert.Equal(4, lines.Length);
-        Assert.Contains("verify-chain: 1 settlement(s) match their chain, 4 difference(s)", output);
+        Assert.Contains(lines, l => l.Contains($"in {chain.Reverted.Transaction}") && l.Contains("failed: the transaction is on chain but did not succeed"));
+        Assert.Equal(5, lines.Length);
+        Assert.Contains("verify-chain: 1 settlement(s) match their chain, 5 difference(s)", output);
     }
 
     [Fact]

@@ -16,6 +16,8 @@ public sealed class AnvilSettlements : IAsyncLifetime
     public string Token { get; private set; } = "";
     public string PayTo { get; private set; } = "";
     public (string Payer, long Amount, string Transaction)[] Settlements { get; private set; } = [];
+    /// <summary>A mined transaction that reverted: a transfer of 1,000,000 from an account without funds.</summary>
+    public (string Payer, long Amount, string Transaction) Reverted { get; private set; }
 
     public async Task InitializeAsync()
     {
@@ -30,8 +32,12 @@ public sealed class AnvilSettlements : IAsyncLifetime
         var json = JsonNode.Parse(line)!;
         (RpcUrl, Token, PayTo) = ((string)json["rpcUrl"]!, (string)json["token"]!, (string)json["payTo"]!);
         Settlements = json["settlements"]!.AsArray()
-            .Select(s => ((string)s!["payer"]!, long.Parse((string)s["amount"]!), (string)s["transaction"]!)).ToArray();
+            .Select(Settlement).ToArray();
+        Reverted = Settlement(json["reverted"]);
     }
+
+    private static (string, long, string) Settlement(JsonNode? s) =>
+        ((string)s!["payer"]!, long.Parse((string)s["amount"]!), (string)s["transaction"]!);
 
     public async Task DisposeAsync()
     {
