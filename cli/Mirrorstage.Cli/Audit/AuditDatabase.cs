@@ -18,7 +18,7 @@ internal sealed class AuditDatabase : IAsyncDisposable
         Store = store;
         Source = source;
         var graph = (Marten.Events.EventGraph)store.Options.Events;
-        foreach (var type in Events.Billing.BillingEvents.All.Concat([typeof(Events.Sessions.SessionClaimed)]))
+        foreach (var type in Events.Billing.BillingEvents.All)
         {
             var alias = graph.EventMappingFor(type).EventTypeName;
             _types[alias] = type;
