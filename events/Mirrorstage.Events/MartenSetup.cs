@@ -20,6 +20,7 @@ public static class MartenSetup
         opts.DatabaseSchemaName = Schema;
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.Events.StreamIdentity = StreamIdentity.AsString;
+        opts.Events.MetadataConfig.HeadersEnabled = true; // billing events carry their chain link there
 
         opts.Projections.LiveStreamAggregation<Session>();
         opts.Projections.LiveStreamAggregation<Wallet>();
@@ -32,5 +33,6 @@ public static class MartenSetup
         opts.Schema.For<PaymentClaim>();
         opts.Schema.For<PaymentRecord>();
         opts.Schema.For<WorkerLease>();
+        opts.Storage.Add(new BillingChainFeature(opts));
     }
 }

@@ -84,7 +84,8 @@ public static class CreateSession
             settled?.Payment.Payer is { } payer && payer != "unknown" ? WalletAddress.Normalize(payer) : form.Wallet is { } w ? WalletAddress.Normalize(w) : null,
             settled?.Payment,
             credits is null ? 0 : price,
-            clock.GetUtcNow()));
+            clock.GetUtcNow(),
+            FreeMinutes: Math.Min(pricing.Value.FreeMinutes, form.DurationMinutes)));
 
         await using (var session = store.LightweightSession())
         {
