@@ -11,7 +11,6 @@ public sealed class CompiledTemplate
     public JsonObject Main { get; }
     public string Diagnostics { get; }
 
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public CompiledTemplate()
     {
         var (json, diagnostics) = Bicep.Build(Path.Combine(Bicep.Folder, "main.bicep"));
@@ -52,7 +51,6 @@ public static class Bicep
     public static string Cli => Environment.GetEnvironmentVariable("MIRRORSTAGE_BICEP") is { Length: > 0 } path ? path : Metadata("BicepCli");
 
     /// <summary>Runs `bicep build FILE --stdout`: the ARM JSON and everything the compiler and linter printed.</summary>
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public static (string Json, string Diagnostics) Build(string file)
     {
         EnsureExecutable(Cli);
@@ -69,7 +67,6 @@ public static class Bicep
         return (stdout.Result, stderr.Trim());
     }
 
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     static void EnsureExecutable(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"The Bicep CLI is not at {path} (restore the test project).", path);
