@@ -35,6 +35,12 @@ public sealed class CompiledTemplate
             _ => [],
         };
 
+    /// <summary>JSON text with ARM's quotes left readable (ARM expressions are full of them).</summary>
+    public static string Text(JsonNode node) => node.ToJsonString(new System.Text.Json.JsonSerializerOptions
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     /// <summary>The literal value main passes for a module parameter (a JSON object of settings, say).</summary>
     public JsonObject LiteralParameter(string module, string parameter) =>
         ModuleParameters(module)[parameter]!["value"] as JsonObject

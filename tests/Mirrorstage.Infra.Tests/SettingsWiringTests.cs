@@ -14,6 +14,7 @@ public sealed class SettingsWiringTests(CompiledTemplate arm) : IClassFixture<Co
     ];
 
     Dictionary<string, JsonNode?> GatewaySettings() => Merge(
+        arm.ModuleTemplate("gateway")["variables"]!["hostSettings"]!.AsObject(),
         arm.LiteralParameter("gateway", "sharedSettings"), arm.LiteralParameter("gateway", "settings"));
 
     Dictionary<string, JsonNode?> WorkerSettings() => Merge(
