@@ -7,6 +7,7 @@ using Mirrorstage.Events.Pricing;
 using Mirrorstage.Functions.Api;
 using Mirrorstage.Infrastructure.Storage;
 using Mirrorstage.Functions.Health;
+using Mirrorstage.Infrastructure.Telemetry;
 using Mirrorstage.Imaging;
 using Mirrorstage.Functions.Outputs;
 using Mirrorstage.Functions.Payments;
@@ -67,6 +68,9 @@ public static class GatewayServices
         services.AddScoped<PaymentGate>();
         services.AddSingleton<CreditChallenges>();
         services.AddScoped<CreditGrants>();
+
+        services.AddMirrorstageTelemetry(config, "mirrorstage-gateway");
+        if (config.GetValue("Mirrorstage:Telemetry:Exporter", "none") != "none") services.AddHostedService<SessionStatusMetrics>();
 
         services.ConfigureHttpJsonOptions(o => AppJson.Configure(o.SerializerOptions));
         services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyMethod()

@@ -5,6 +5,7 @@ using Mirrorstage.Events;
 using Mirrorstage.Events.Messaging;
 using Mirrorstage.Infrastructure.Messaging;
 using Mirrorstage.Infrastructure.Storage;
+using Mirrorstage.Infrastructure.Telemetry;
 using Mirrorstage.GpuWorker.Messaging;
 using Mirrorstage.GpuWorker.Sessions;
 using Mirrorstage.Imaging;
@@ -46,6 +47,7 @@ public static class WorkerHost
         services.AddSingleton<ReferenceChanger>();
         services.AddSingleton<SessionRuntime>();
         services.AddHostedService<WarmRequestConsumer>();
+        if (!allInOne) services.AddMirrorstageTelemetry(config, "mirrorstage-worker"); // all-in-one: the gateway's
     }
 
     /// <summary>A standalone worker process: Marten on ConnectionStrings:Marten, warm requests over AMQP, the
