@@ -43,9 +43,8 @@ public static class GatewayServices
         services.AddReferenceImages();
         services.AddOptions<BlobOptions>().BindConfiguration(BlobOptions.Section);
 
-        var connection = config.GetConnectionString("Marten")
-            ?? throw new InvalidOperationException("ConnectionStrings:Marten is not set (a PostgreSQL connection string).");
-        services.AddMarten(o => o.UseMirrorstage(connection)).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
+        var database = Infrastructure.Database.EventStoreDataSource.Create(config);
+        services.AddMarten(o => o.UseMirrorstage(database)).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SessionTokens>();

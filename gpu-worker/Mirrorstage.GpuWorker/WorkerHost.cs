@@ -56,10 +56,9 @@ public static class WorkerHost
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder.Configuration);
-        var connection = builder.Configuration.GetConnectionString("Marten")
-            ?? throw new InvalidOperationException("ConnectionStrings:Marten is not set (a PostgreSQL connection string).");
+        var database = Infrastructure.Database.EventStoreDataSource.Create(builder.Configuration);
         // The schema is brought up to date before the consumers and lease keeper start.
-        builder.Services.AddMarten(o => o.UseMirrorstage(connection)).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
+        builder.Services.AddMarten(o => o.UseMirrorstage(database)).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
         builder.Services.AddWorker(builder.Configuration);
         var app = builder.Build();
         app.MapWorker();
