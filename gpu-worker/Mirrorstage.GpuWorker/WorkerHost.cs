@@ -19,6 +19,7 @@ public static class WorkerHost
     public static void AddWorker(this IServiceCollection services, IConfiguration config, bool allInOne = false)
     {
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section)
+            .PostConfigure(o => o.InternalUrl = Streaming.InternalAddress.Resolve(o.InternalUrl, config["urls"]))
             .Validate(o => o.RenderSlots > 0 && o.Width % 2 == 0 && o.Height % 2 == 0 && o.FramesPerSecond is > 0 and <= 60,
                 "Mirrorstage:Worker: RenderSlots > 0, even Width/Height, FramesPerSecond 1..60.")
             .ValidateOnStart();
