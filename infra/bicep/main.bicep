@@ -223,9 +223,8 @@ module gateway 'modules/gateway.bicep' = {
       ConnectionStrings__Marten: marten(database.outputs.host, databaseName, identities.outputs.gatewayName)
       Mirrorstage__Gateway__TokenSecret: keyVaultReference(vault.outputs.tokenSecretUri)
       Mirrorstage__Gateway__WebSocketBaseUrl: 'wss://${worker.outputs.fqdn}'
-      Mirrorstage__Gateway__PreviewBaseUrl: 'https://${worker.outputs.fqdn}'
-      Mirrorstage__Gateway__ScaleOutHeadroomSlots: string(workerMaxReplicas * workerRenderSlots)
-      Mirrorstage__Gateway__ColdStartSeconds: string(workerColdStartSeconds)
+      Mirrorstage__Capacity__ScaleOutHeadroom: string(workerMaxReplicas * workerRenderSlots)
+      Mirrorstage__Capacity__ColdStartSeconds: string(workerColdStartSeconds)
       Mirrorstage__Pricing__PricePerMinuteUsd: pricePerMinuteUsd
       Mirrorstage__LiveKit__Url: liveKitUrl
       Mirrorstage__LiveKit__ApiKey: liveKitApiKey

@@ -47,6 +47,6 @@ public sealed class QueueAndScalingTests(CompiledTemplate arm) : IClassFixture<C
     public void The_gateways_capacity_headroom_is_the_fleets_scale_out_room()
     {
         Assert.Equal("[string(mul(parameters('workerMaxReplicas'), parameters('workerRenderSlots')))]",
-            arm.LiteralParameter("gateway", "settings")["Mirrorstage__Gateway__ScaleOutHeadroomSlots"]!.ToString());
+            arm.LiteralParameter("gateway", "settings")["Mirrorstage__Capacity__ScaleOutHeadroom"]!.ToString());
     }
 }
