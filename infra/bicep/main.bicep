@@ -159,7 +159,7 @@ module registryPull 'modules/registry-pull.bicep' = if (!empty(workerRegistrySer
 var shared = {
   Mirrorstage__Database__Authentication: 'entra'
   Mirrorstage__Queue__Transport: 'servicebus'
-  Mirrorstage__Queue__FullyQualifiedNamespace: queue.outputs.fullyQualifiedNamespace
+  Mirrorstage__Queue__ServiceBusNamespace: queue.outputs.fullyQualifiedNamespace
   Mirrorstage__Queue__QueueName: warmQueueName
   Mirrorstage__Queue__MaxAttempts: string(warmQueueMaxDeliveries)
   Mirrorstage__Blobs__Provider: 'azure'

@@ -47,7 +47,7 @@ public sealed class SettingsWiringTests(CompiledTemplate arm) : IClassFixture<Co
     [InlineData("AZURE_CLIENT_ID")]
     [InlineData("Mirrorstage__Database__Authentication")]
     [InlineData("Mirrorstage__Queue__Transport")]
-    [InlineData("Mirrorstage__Queue__FullyQualifiedNamespace")]
+    [InlineData("Mirrorstage__Queue__ServiceBusNamespace")]
     [InlineData("Mirrorstage__Queue__QueueName")]
     [InlineData("Mirrorstage__Blobs__Provider")]
     [InlineData("Mirrorstage__Blobs__AzureServiceUri")]
