@@ -14,9 +14,13 @@ public static class MartenSetup
     public const string Schema = "mirrorstage";
 
     /// <summary>The one place the event store is described: streams, projections, documents, indexes.</summary>
-    public static void UseMirrorstage(this StoreOptions opts, string connectionString)
+    public static void UseMirrorstage(this StoreOptions opts, string connectionString) =>
+        opts.UseMirrorstage(Npgsql.NpgsqlDataSource.Create(connectionString));
+
+    /// <summary>The same, through a data source (one that signs in with Entra tokens, say).</summary>
+    public static void UseMirrorstage(this StoreOptions opts, Npgsql.NpgsqlDataSource dataSource)
     {
-        opts.Connection(connectionString);
+        opts.Connection(dataSource);
         opts.DatabaseSchemaName = Schema;
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.Events.StreamIdentity = StreamIdentity.AsString;

@@ -9,6 +9,7 @@ using Mirrorstage.Events.Pricing;
 using Mirrorstage.Functions.Api;
 using Mirrorstage.Infrastructure.Storage;
 using Mirrorstage.Functions.Health;
+using Mirrorstage.Infrastructure.Telemetry;
 using Mirrorstage.Imaging;
 using Mirrorstage.Functions.Outputs;
 using Mirrorstage.Functions.Payments;
@@ -50,9 +51,8 @@ public static class GatewayServices
         services.AddReferenceImages();
         services.AddOptions<BlobOptions>().BindConfiguration(BlobOptions.Section);
 
-        var connection = config.GetConnectionString("Marten")
-            ?? throw new InvalidOperationException("ConnectionStrings:Marten is not set (a PostgreSQL connection string).");
-        services.AddMarten(o => o.UseMirrorstage(connection)).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
+        var database = Infrastructure.Database.EventStoreDataSource.Create(config);
+        services.AddMarten(o => o.UseMirrorstage(database)).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SessionTokens>();
@@ -72,6 +72,9 @@ public static class GatewayServices
 
         services.AddRequestLogs();
         services.AddRateLimits();
+        services.AddMirrorstageTelemetry(config, "mirrorstage-gateway");
+        if (config.GetValue("Mirrorstage:Telemetry:Exporter", "none") != "none") services.AddHostedService<SessionStatusMetrics>();
+
         services.ConfigureHttpJsonOptions(o => AppJson.Configure(o.SerializerOptions));
         services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyMethod()
             .WithHeaders("Authorization", "Content-Type", X402Headers.PaymentSignature, CreditChallenges.ChallengeHeader, CreditChallenges.SignatureHeader)

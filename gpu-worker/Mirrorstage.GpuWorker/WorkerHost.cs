@@ -7,6 +7,7 @@ using Mirrorstage.Events.Messaging;
 using Mirrorstage.Infrastructure.Outputs;
 using Mirrorstage.Infrastructure.Messaging;
 using Mirrorstage.Infrastructure.Storage;
+using Mirrorstage.Infrastructure.Telemetry;
 using Mirrorstage.GpuWorker.Messaging;
 using Mirrorstage.GpuWorker.Sessions;
 using Mirrorstage.Imaging;
@@ -20,6 +21,7 @@ public static class WorkerHost
     public static void AddWorker(this IServiceCollection services, IConfiguration config, bool allInOne = false)
     {
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section)
+            .PostConfigure(o => o.InternalUrl = Streaming.InternalAddress.Resolve(o.InternalUrl, config["urls"]))
             .Validate(o => o.RenderSlots > 0 && o.Width % 2 == 0 && o.Height % 2 == 0 && o.FramesPerSecond is > 0 and <= 60,
                 "Mirrorstage:Worker: RenderSlots > 0, even Width/Height, FramesPerSecond 1..60.")
             .ValidateOnStart();
@@ -37,6 +39,7 @@ public static class WorkerHost
         services.AddSingleton<ReferenceChanger>();
         services.AddSingleton<SessionRuntime>();
         services.AddHostedService<WarmRequestConsumer>();
+        if (!allInOne) services.AddMirrorstageTelemetry(config, "mirrorstage-worker"); // all-in-one: the gateway's
     }
 
     /// <summary>A standalone worker process: Marten on ConnectionStrings:Marten, warm requests over AMQP, the
@@ -45,10 +48,9 @@ public static class WorkerHost
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder.Configuration);
-        var connection = builder.Configuration.GetConnectionString("Marten")
-            ?? throw new InvalidOperationException("ConnectionStrings:Marten is not set (a PostgreSQL connection string).");
+        var database = Infrastructure.Database.EventStoreDataSource.Create(builder.Configuration);
         // The schema is brought up to date before the consumers and lease keeper start.
-        builder.Services.AddMarten(o => o.UseMirrorstage(connection)).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
+        builder.Services.AddMarten(o => o.UseMirrorstage(database)).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
         builder.Services.AddWorker(builder.Configuration);
         var app = builder.Build();
         app.MapWorker();

@@ -1,3 +1,4 @@
+using Mirrorstage.Infrastructure.Telemetry;
 using System.Security.Cryptography;
 using System.Text;
 using Marten;
@@ -108,6 +109,8 @@ public static class CreateSession
 
         try
         {
+            MirrorstageTelemetry.TagSession(id);
+            using var span = MirrorstageTelemetry.StartSessionActivity("warm_session.send", id, null, System.Diagnostics.ActivityKind.Producer);
             await queue.SendAsync(new WarmSession(id, clock.GetUtcNow()), ct);
         }
         catch (Exception e)
