@@ -19,7 +19,7 @@ public static class ErrorHandling
                 app.Logger.LogError(error, "Unhandled failure on {Method} {Path}", context.Request.Method, context.Request.Path);
             if (error is ApiException api)
                 foreach (var (name, value) in api.Headers) context.Response.Headers[name] = value;
-            await Write(context, status, code, message);
+            await Write(context, status, code, message, (error as ApiException)?.SessionId);
         }));
 
         // Empty 404/405/415 answers from routing get the same shape.
@@ -52,9 +52,9 @@ public static class ErrorHandling
         _ => (500, "internal_error", "Something failed on our side; nothing was charged. Try again."),
     };
 
-    public static Task Write(HttpContext context, int status, string code, string message)
+    public static Task Write(HttpContext context, int status, string code, string message, string? sessionId = null)
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new ErrorBody(new ErrorDetail(code, message)), AppJson.Options);
+        return context.Response.WriteAsJsonAsync(new ErrorBody(new ErrorDetail(code, message, sessionId)), AppJson.Options);
     }
 }

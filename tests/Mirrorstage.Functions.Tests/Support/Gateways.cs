@@ -15,6 +15,8 @@ public class GatewayFactory(IDictionary<string, string?> settings) : WebApplicat
     public static readonly string Connection = TestEnvironment.Database(DatabaseName);
 
     public ScriptedFacilitator Facilitator { get; } = new();
+    public ScriptedProbes Probes { get; } = new();
+    public string JournalFolder { get; } = Path.Combine(Path.GetTempPath(), "mirrorstage-test-journal-" + Guid.NewGuid().ToString("N"));
     public string BlobFolder { get; } = Path.Combine(Path.GetTempPath(), "mirrorstage-test-blobs-" + Guid.NewGuid().ToString("N"));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -24,15 +26,22 @@ public class GatewayFactory(IDictionary<string, string?> settings) : WebApplicat
         builder.UseSetting("Mirrorstage:Gateway:TokenSecret", "test-secret-test-secret-test-secret-0123456789");
         builder.UseSetting("Mirrorstage:Gateway:PublicBaseUrl", "https://render.test");
         builder.UseSetting("Mirrorstage:Blobs:Folder", BlobFolder);
+        builder.UseSetting("Mirrorstage:Payments:Journal:Folder", JournalFolder);
+        // The tests run the journal replay and the reconciler themselves, at the moment they choose.
+        builder.UseSetting("Mirrorstage:Payments:Journal:ReplaySeconds", "3600");
+        builder.UseSetting("Mirrorstage:Payments:Reconciler:IntervalSeconds", "3600");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(s =>
         {
             s.AddSingleton<IFacilitatorRouter>(Facilitator);
+            s.AddSingleton<Mirrorstage.Functions.Payments.ISettlementProbes>(Probes);
             s.ConfigureMarten(o => o.Listeners.Add(new AppendFault()));
         });
     }
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
+
+    public T Hosted<T>() => Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<T>().Single();
 
     public async Task<long> CountEventsAsync()
     {

@@ -1,0 +1,20 @@
+using Mirrorstage.Events.Messaging;
+
+namespace Mirrorstage.Functions.Sessions;
+
+/// <summary>Tells the worker fleet a recorded session wants warming. A lost message costs nothing: the workers'
+/// reconcile picks up warming sessions nobody claimed.</summary>
+public sealed class WarmRequests(IWarmQueue queue, TimeProvider clock, ILogger<WarmRequests> log)
+{
+    public async Task SendAsync(string sessionId)
+    {
+        try
+        {
+            await queue.SendAsync(new WarmSession(sessionId, clock.GetUtcNow()), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Could not queue warm request for {SessionId}", sessionId);
+        }
+    }
+}
