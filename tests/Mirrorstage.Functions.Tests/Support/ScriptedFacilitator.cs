@@ -17,6 +17,9 @@ public sealed class ScriptedFacilitator : IFacilitator, IFacilitatorRouter
     /// <summary>Runs inside /settle after the money "moved" and before the answer (e.g. stopping PostgreSQL).</summary>
     public Func<Task>? AfterSettle { get; set; }
 
+    /// <summary>Completed when a settlement starts, so a test can act (abort its client) mid-settlement.</summary>
+    public TaskCompletionSource? SettleStarted { get; set; }
+
     public void Reset() => (_verifies, _settles) = (0, 0);
 
     public IFacilitator For(string network) => this;
@@ -35,8 +38,9 @@ public sealed class ScriptedFacilitator : IFacilitator, IFacilitatorRouter
     public async Task<SettleResponse> SettleAsync(PaymentPayload payload, PaymentRequirements requirements, CancellationToken ct)
     {
         Interlocked.Increment(ref _settles);
+        SettleStarted?.TrySetResult();
         var script = Script(payload);
-        await Task.Delay(script == "slow_settle" ? 1500 : 20, ct); // long enough for racing requests to overlap
+        await Task.Delay(script == "slow_settle" ? 6000 : 20, ct); // long enough for racing requests to overlap
         var transaction = script == "same_tx" ? "0x" + new string('5', 64)
             : "0x" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payload.Payload.ToJsonString())));
         switch (script)
