@@ -81,6 +81,18 @@ public class PaymentReplayTests(PaidGateway gateway)
     }
 
     [Fact]
+    public async Task An_echoed_payment_identifier_declaration_without_an_id_is_no_key()
+    {
+        var required = await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut)));
+        var declared = JsonNode.Parse(Convert.FromBase64String(required.Headers.GetValues(X402Headers.PaymentRequired).Single()))!["extensions"]!;
+        var payload = JsonNode.Parse(Convert.FromBase64String(Payment(DecodeRequired(required).Accepts[0], Payer)))!.AsObject();
+        payload["extensions"] = declared.DeepClone(); // what the official client sends back
+        var payment = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString()));
+        Assert.Equal(201, (int)(await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), payment))).StatusCode);
+        await AssertErrorAsync(await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), payment)), 409, "payment_already_used");
+    }
+
+    [Fact]
     public async Task Sixteen_spellings_of_one_Solana_transaction_buy_one_session()
     {
         var solana = (await AcceptsAsync())[1];

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Mirrorstage.Functions.Api;
 using Mirrorstage.X402.Models;
 
@@ -24,9 +25,10 @@ public static class ClientKeys
                 throw ApiException.BadRequest("invalid_idempotency_key", "Idempotency-Key must be one value of 8 to 255 visible ASCII characters (a random UUID is ideal).");
             return Hash(key);
         }
-        if (payload?.Extensions?[Extension] is not { } extension) return null;
-        var id = extension.GetValueKind() == JsonValueKind.Object && extension["info"] is { } info && info.GetValueKind() == JsonValueKind.Object
-                 && info["id"] is { } node && node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
+        // Official clients echo the 402's declaration ({"info":{"required":false}}) back: no id, no key.
+        if (payload?.Extensions?[Extension] is not JsonObject { } extension || extension["info"] is not JsonObject info
+            || info["id"] is not { } node) return null;
+        var id = node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
         if (id is null || id.Length is < 16 or > 128 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             throw ApiException.BadRequest("invalid_payment_signature", "extensions.payment-identifier.info.id must be 16 to 128 characters of A-Z, a-z, 0-9, - and _.");
         return Hash(id);
