@@ -11,7 +11,7 @@ using static Mirrorstage.Functions.Tests.Support.Requests;
 namespace Mirrorstage.Functions.Tests;
 
 /// <summary>No settled payment is lost: a client gone mid-settlement, an unknown outcome, a facilitator that says
-/// "failed" while the chain moved the money, and the store going down between settlement and record.</summary>
+/// "failed" while the chain moved the money (the store going down: StoreOutageTests).</summary>
 [Collection(GatewayCollection.Name)]
 public class PaymentRecoveryTests(PaidGateway gateway)
 {
@@ -118,44 +118,6 @@ public class PaymentRecoveryTests(PaidGateway gateway)
         var response = await SendAsync(Payment(accepted, Payer, "settle_fails", nonce), "front-run-key-01");
         Assert.Equal(201, (int)response.StatusCode);
         Assert.Single(await SettledAsync((await JsonAsync(response))["session_id"]!.GetValue<string>()));
-    }
-
-    [Fact]
-    public async Task PostgreSQL_stopped_between_settle_and_record_leaves_the_session_after_restart()
-    {
-        var accepted = await AcceptedAsync();
-        var payment = Payment(accepted, Payer);
-        var key = Guid.NewGuid().ToString();
-        gateway.Facilitator.Reset();
-        gateway.Facilitator.AfterSettle = () => { LocalPostgres.Stop(); return Task.CompletedTask; };
-        HttpResponseMessage response;
-        try
-        {
-            response = await SendAsync(payment, key);
-        }
-        finally
-        {
-            gateway.Facilitator.AfterSettle = null;
-        }
-        try
-        {
-            await AssertErrorAsync(response, 503, "settled_not_yet_recorded");
-            Assert.Single(Directory.EnumerateFiles(gateway.JournalFolder, "*.json"));
-        }
-        finally
-        {
-            LocalPostgres.Start();
-        }
-
-        Assert.Equal(1, await gateway.Hosted<PaymentJournalReplayer>().ReplayAsync(TimeSpan.Zero));
-        Assert.Empty(Directory.EnumerateFiles(gateway.JournalFolder, "*.json"));
-        var served = await SendAsync(payment, key);
-        Assert.Equal(201, (int)served.StatusCode);
-        var id = (await JsonAsync(served))["session_id"]!.GetValue<string>();
-        Assert.Equal(1_000_000, Assert.Single(await SettledAsync(id)).AmountAtomic);
-        Assert.Equal(1, gateway.Facilitator.Settles);
-        await using var query = gateway.Store.QuerySession();
-        Assert.Equal(1_000_000, (await query.Query<Events.Billing.BillingLedger>().Where(l => l.SessionId == id).ToListAsync()).Sum(l => l.AmountAtomic));
     }
 
     [Fact]

@@ -129,15 +129,11 @@ public sealed class PaymentGate(
         }
         if (!settled.Success)
         {
-            // "Failed" is only believed when the chain agrees: an authorization front-run or already submitted moved the money anyway.
+            // A failure is not believed when the chain shows the money moved anyway (the authorization was front-run,
+            // or already submitted): then it is served. Ambiguous sends never get here: they throw SettlementUnknownException.
             var verdict = await probes.ProbeAsync(attempt.Payload, attempt.Requirement, settled.Transaction is { Length: > 0 } t ? t : null);
             if (verdict is ChainVerdict.Moved moved)
                 return await settlements.RecordAsync(claim, attempt.Requirement, settled with { Success = true, Transaction = moved.Transaction, Payer = moved.Payer ?? settled.Payer ?? payer }, demand, attempt);
-            if (verdict is ChainVerdict.Pending)
-            {
-                await claims.MarkUnknownAsync(claim, settled.Transaction is { Length: > 0 } known ? known : null);
-                throw replies.Unknown();
-            }
             await claims.ReleaseAsync(claim.Id);
             throw new ApiException(402, "payment_settlement_failed",
                 $"Settlement failed: {settled.ErrorReason ?? "unknown"}{(settled.ErrorMessage is { } m ? $" ({m})" : "")}. Nothing was charged.",

@@ -12,7 +12,9 @@ namespace Mirrorstage.Functions.Tests.Support;
 public class GatewayFactory(IDictionary<string, string?> settings) : WebApplicationFactory<Program>
 {
     public const string DatabaseName = "mirrorstage_tests";
-    public static readonly string Connection = TestEnvironment.Database(DatabaseName);
+    // Idle connections are pruned within seconds, so a test that restarts PostgreSQL leaves no dead pooled
+    // connection behind for the next test's first query.
+    public static readonly string Connection = TestEnvironment.Database(DatabaseName) + ";Connection Idle Lifetime=2;Connection Pruning Interval=1";
 
     public ScriptedFacilitator Facilitator { get; } = new();
     public ScriptedProbes Probes { get; } = new();

@@ -12,6 +12,7 @@ public static class LocalPostgres
     {
         Run("start");
         Npgsql.NpgsqlConnection.ClearAllPools(); // the pools still hold connections to the stopped server
+        Thread.Sleep(3000);                       // and the gateways' data sources prune theirs (GatewayFactory.Connection)
     }
 
     private static void Run(string verb)
