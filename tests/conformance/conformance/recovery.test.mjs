@@ -22,6 +22,11 @@ before(async () => {
   const network = { Network: "eip155:31337", Asset: chain.token, PayTo: chain.payTo, AssetName: TOKEN_NAME, AssetVersion: TOKEN_VERSION, RpcUrl: chain.rpcUrl };
   gateways.facilitator = await startGateway({ port: gatewayPorts[0], network: { ...network, FacilitatorUrl: facilitator.url } });
   gateways.self = await startGateway({ port: gatewayPorts[1], network: { ...network, Settlement: "self", RelayerPrivateKey: KEYS[2] } });
+  // A relayer that gives up waiting for receipts after 2 s, and a reconciler that asks the chain every second.
+  gateways.impatient = await startGateway({
+    port: gatewayPorts[2], network: { ...network, Settlement: "self", RelayerPrivateKey: KEYS[2], ReceiptTimeoutSeconds: 2 },
+    settings: { Mirrorstage__Payments__Reconciler__IntervalSeconds: "1" },
+  });
 });
 
 after(async () => {
@@ -171,3 +176,34 @@ for (const mode of ["facilitator", "self"]) {
     });
   });
 }
+
+describe("self settlement: an unconfirmed broadcast", () => {
+  test("is unknown, not 'nothing charged', and becomes the session once the chain shows it mined", async () => {
+    const url = gateways.impatient.url;
+    const payer = chain.accounts[PAYER];
+    const signature = await handMadePayment(await requirement(url), KEYS[PAYER]);
+    const key = randomUUID();
+    const balance = await chain.balanceOf(payer.address);
+    const blocks = await holdBlocks();
+    let answer;
+    try {
+      answer = await post(url, signature, { key }); // the receipt does not come within 2 s
+      const body = await answer.json();
+      assert.equal(answer.status, 503, JSON.stringify(body));
+      assert.equal(body.error.code, "settlement_unknown");
+      assert.ok(answer.headers.get("retry-after"));
+      const held = await post(url, signature, { key });
+      assert.equal(held.status, 409);
+      assert.equal((await held.json()).error.code, "payment_in_progress");
+    } finally {
+      await blocks.release();
+    }
+
+    // The reconciler reads authorizationState and the receipt (Nethereum) and records the session.
+    const served = await retryUntilServed(url, signature, key, 60);
+    const session = await served.json();
+    assert.equal(served.status, 201, JSON.stringify(session));
+    assert.equal(balance - (await chain.balanceOf(payer.address)), PRICE);
+    assert.equal(psql(`select count(*) from mirrorstage.mt_events where type = 'payment_settled' and stream_id = '${session.session_id}'`), "1");
+  });
+});

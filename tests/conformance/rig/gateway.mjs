@@ -21,8 +21,8 @@ export function createDatabase() {
   execFileSync("psql", ["-h", "127.0.0.1", "-p", pgPort, "-U", "postgres", "-d", "postgres", "-c", `create database ${database}`]);
 }
 
-/** Gateway ports: MIRRORSTAGE_GATEWAY_PORT and the next one (defaults 58101, 58102). */
-export const gatewayPorts = [0, 1].map((i) => Number(process.env.MIRRORSTAGE_GATEWAY_PORT ?? 58101) + i);
+/** Gateway ports: MIRRORSTAGE_GATEWAY_PORT and the next two (defaults 58101-58103). */
+export const gatewayPorts = [0, 1, 2].map((i) => Number(process.env.MIRRORSTAGE_GATEWAY_PORT ?? 58101) + i);
 
 /** Stops or starts the suite's PostgreSQL (scripts/postgres.sh under MIRRORSTAGE_STATE), for store-outage tests. */
 export function postgres(verb) {
