@@ -7,7 +7,7 @@ using Mirrorstage.Events.Pricing;
 using Mirrorstage.Events.Sessions;
 using Mirrorstage.Events.Wallets;
 using Mirrorstage.Functions.Api;
-using Mirrorstage.Events.Storage;
+using Mirrorstage.Infrastructure.Storage;
 using Mirrorstage.Functions.Health;
 using Mirrorstage.Imaging;
 using Mirrorstage.Functions.Outputs;
@@ -52,9 +52,10 @@ public static class CreateSession
         var attempt = payments.Read(http, demand);
 
         var image = images.Process(form.Image);
-        if (!capacity.Available)
-            throw new ApiException(503, "no_capacity", "No render capacity is free right now; nothing was charged. Retry in a minute.");
         var paysWithCredits = price > 0 && CreditChallenges.IsCreditPayment(http.Request);
+        // Capacity before payment: a session nothing can serve is refused (503), never charged. A payment attempt
+        // holds its slot until the session is recorded; a 402 probe only checks.
+        await using var slot = await capacity.ReserveAsync(hold: price == 0 || paysWithCredits || attempt is not null, ct);
         if (price > 0 && attempt is null && !paysWithCredits) throw payments.Required(http, demand);
 
         // Store the photo before money moves (a storage failure must not cost anything).
@@ -71,7 +72,7 @@ public static class CreateSession
         await using var query = store.QuerySession();
         var view = await query.LoadAsync<SessionView>(paid.SessionId, CancellationToken.None) ?? throw ApiException.NotFound();
         if (paid.Response is { } settle) http.Response.Headers[X402Headers.PaymentResponse] = X402Headers.Encode(settle);
-        return Results.Json(responses.Created(http.Request, view), AppJson.Options, statusCode: 201);
+        return Results.Json(responses.Created(http.Request, view, slot.EstimatedReadySeconds), AppJson.Options, statusCode: 201);
     }
 
     private static async Task<PaidFor> RecordFreeAsync(IDocumentStore store, OrderEvents orders, WarmRequests warm, PaidOrder order, TimeProvider clock, CancellationToken ct)
