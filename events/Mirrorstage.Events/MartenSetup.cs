@@ -36,6 +36,7 @@ public static class MartenSetup
         opts.Schema.For<BillingLedger>().Index(x => x.SessionId!).Index(x => x.Wallet!);
         opts.Schema.For<PaymentClaim>();
         opts.Schema.For<PaymentRecord>();
+        opts.Schema.For<SettledTransaction>();
         opts.Schema.For<WorkerLease>();
         opts.Storage.Add(new BillingChainFeature(opts));
     }

@@ -66,9 +66,7 @@ public static class GatewayServices
         services.AddHttpClient("x402-facilitator", c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddHttpClient("evm-rpc", c => c.Timeout = TimeSpan.FromSeconds(20));
         services.AddSingleton<IFacilitatorRouter, FacilitatorRouter>();
-        services.AddScoped<PaymentGate>();
-        services.AddSingleton<CreditChallenges>();
-        services.AddScoped<CreditGrants>();
+        services.AddPayments();
 
         services.AddRequestLogs();
         services.AddRateLimits();
@@ -77,7 +75,7 @@ public static class GatewayServices
 
         services.ConfigureHttpJsonOptions(o => AppJson.Configure(o.SerializerOptions));
         services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyMethod()
-            .WithHeaders("Authorization", "Content-Type", X402Headers.PaymentSignature, CreditChallenges.ChallengeHeader, CreditChallenges.SignatureHeader)
+            .WithHeaders("Authorization", "Content-Type", X402Headers.PaymentSignature, CreditChallenges.ChallengeHeader, CreditChallenges.SignatureHeader, ClientKeys.Header)
             .WithExposedHeaders(X402Headers.PaymentRequired, X402Headers.PaymentResponse, CreditChallenges.ChallengeHeader)));
     }
 

@@ -213,6 +213,25 @@ public class WorkerDecisionTests
         Assert.Empty(SessionDecider.Decide(live, new ExpireSession(T0.AddMinutes(14))));
         Assert.Equal([new SessionEnded("s1", "expired", 900, T0.AddMinutes(15))], SessionDecider.Decide(live, new ExpireSession(T0.AddMinutes(15))));
     }
+
+    [Fact]
+    public void An_extension_recorded_at_the_expiry_is_honoured_and_one_after_the_end_is_refused()
+    {
+        var live = new object[] { new SessionClaimed("s1", "w1", T0), new SessionActivated("s1", "w1", T0, T0.AddMinutes(15)) }.Aggregate(Warming(), Session.When);
+        var extended = SessionDecider.Decide(live, new ExtendSession(5, 500_000, null, null, T0.AddMinutes(15))).Aggregate(live, Session.When);
+        Assert.Empty(SessionDecider.Decide(extended, new ExpireSession(T0.AddMinutes(15))));
+        var ended = SessionDecider.Decide(live, new ExpireSession(T0.AddMinutes(15))).Aggregate(live, Session.When);
+        Assert.Equal("session_not_extendable",
+            Assert.Throws<DomainException>(() => SessionDecider.Decide(ended, new ExtendSession(5, 500_000, null, null, T0.AddMinutes(15)))).Code);
+    }
+
+    [Fact]
+    public void An_extension_paid_with_credits_records_the_spend()
+    {
+        var live = new object[] { new SessionClaimed("s1", "w1", T0), new SessionActivated("s1", "w1", T0, T0.AddMinutes(15)) }.Aggregate(Warming(), Session.When);
+        var events = SessionDecider.Decide(live, new ExtendSession(10, 1_000_000, "0xabc", null, T0, CreditsAtomic: 1_000_000));
+        Assert.Equal(new CreditsSpent("s1", "0xabc", 1_000_000, "extend", T0), Assert.Single(events.OfType<CreditsSpent>()));
+    }
 }
 
 public class FailoverDecisionTests

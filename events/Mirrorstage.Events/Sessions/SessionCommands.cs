@@ -21,7 +21,7 @@ public sealed record SettledPayment(string Network, string Payer, string Asset, 
 
 public sealed record ShareSession(string ShareTokenHash, DateTimeOffset Now);
 
-public sealed record ExtendSession(int Minutes, long PriceAtomic, string? PayerWallet, SettledPayment? Payment, DateTimeOffset Now);
+public sealed record ExtendSession(int Minutes, long PriceAtomic, string? PayerWallet, SettledPayment? Payment, DateTimeOffset Now, long CreditsAtomic = 0);
 
 public sealed record EndSession(string RequestedBy, string Reason, DateTimeOffset Now);
 

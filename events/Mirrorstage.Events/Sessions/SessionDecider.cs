@@ -40,6 +40,8 @@ public static class SessionDecider
         var events = new List<object> { new SessionExtended(s.Id, c.Minutes, c.PriceAtomic, c.Now) };
         if (c.Payment is { } p)
             events.Add(new PaymentSettled(s.Id, "extend", p.Network, p.Payer, p.Asset, p.AmountAtomic, p.Transaction, p.PaymentKey, c.Now, p.PayTo));
+        if (c.CreditsAtomic > 0)
+            events.Add(new CreditsSpent(s.Id, c.PayerWallet ?? s.Wallet ?? throw new DomainException(DomainError.Invalid, "wallet_required", "Paying with credits needs a wallet."), c.CreditsAtomic, "extend", c.Now));
         return [.. events];
     }
 

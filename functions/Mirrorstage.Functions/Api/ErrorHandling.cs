@@ -20,7 +20,7 @@ public static class ErrorHandling
                 log.LogError(error, "Unhandled failure on {Method} {Path}", context.Request.Method, context.Request.Path);
             if (error is ApiException api)
                 foreach (var (name, value) in api.Headers) context.Response.Headers[name] = value;
-            await Write(context, status, code, message);
+            await Write(context, status, code, message, (error as ApiException)?.SessionId);
         }));
 
         // Empty 404/405/415 answers from routing get the same shape.
@@ -53,6 +53,6 @@ public static class ErrorHandling
         _ => (500, "internal_error", "Something failed on our side; nothing was charged. Try again."),
     };
 
-    public static Task Write(HttpContext context, int status, string code, string message) =>
-        Infrastructure.Http.ErrorJson.WriteAsync(context, status, code, message);
+    public static Task Write(HttpContext context, int status, string code, string message, string? sessionId = null) =>
+        Infrastructure.Http.ErrorJson.WriteAsync(context, status, code, message, sessionId);
 }

@@ -7,9 +7,9 @@ using Mirrorstage.X402.Facilitators;
 namespace Mirrorstage.Functions.Payments;
 
 /// <summary>Each enabled network settles either through its remote facilitator (FacilitatorUrl) or, for EVM
-/// networks with Settlement=self, through the gateway's own relayer. Self-settlers are kept per network so
-/// one relayer's transactions are sent one at a time.</summary>
-public sealed class FacilitatorRouter(IOptions<PaymentOptions> options, IHttpClientFactory clients, TimeProvider clock) : IFacilitatorRouter
+/// networks with Settlement=self, through the gateway's own relayer, whose nonces a PostgreSQL advisory lock
+/// serialises across gateway processes.</summary>
+public sealed class FacilitatorRouter(IOptions<PaymentOptions> options, IHttpClientFactory clients, TimeProvider clock, IRelayerNonceLock nonceLock) : IFacilitatorRouter
 {
     private readonly ConcurrentDictionary<string, IFacilitator> _selfSettlers = new();
 
@@ -31,6 +31,6 @@ public sealed class FacilitatorRouter(IOptions<PaymentOptions> options, IHttpCli
             throw new FacilitatorUnavailableException($"Network {n.Network}: self-settlement needs an EVM network, RpcUrl and a 32-byte RelayerPrivateKey.");
         var http = clients.CreateClient("evm-rpc");
         http.BaseAddress = new Uri(n.RpcUrl);
-        return new SelfSettlingEvmFacilitator(new EvmRpc(http), key, clock, TimeSpan.FromSeconds(n.ReceiptTimeoutSeconds));
+        return new SelfSettlingEvmFacilitator(new EvmRpc(http), key, clock, TimeSpan.FromSeconds(n.ReceiptTimeoutSeconds), nonceLock);
     }
 }

@@ -154,11 +154,10 @@ public sealed class SessionRuntime(
                 warned = true;
                 session.Send(new { type = "time_warning", remaining_seconds = left });
             }
-            if (view.ExpiresAt <= clock.GetUtcNow())
-            {
-                await sessions.ExpireAsync(id, ct);
+            // An extension recorded before this decision moves the expiry on: the decider then ends nothing (or
+            // loses the race to it), and rendering goes on until the store says otherwise.
+            if (view.ExpiresAt <= clock.GetUtcNow() && (await sessions.ExpireAsync(id, ct)).Length > 0)
                 return "expired";
-            }
             return null;
         }, ct);
 

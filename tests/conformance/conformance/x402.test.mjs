@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startChain, KEYS, TOKEN_NAME, TOKEN_VERSION } from "../rig/chain.mjs";
 import { startFacilitator } from "../rig/facilitator.mjs";
-import { createDatabase, psql, startGateway } from "../rig/gateway.mjs";
+import { createDatabase, gatewayPorts, psql, startGateway } from "../rig/gateway.mjs";
 import { decode, handMadePayment, officialClient, sessionForm } from "../rig/payments.mjs";
 
 const PRICE_15_MIN = 1_000_000n;
@@ -17,8 +17,8 @@ before(async () => {
   chain = await startChain();
   facilitator = await startFacilitator(chain);
   const network = { Network: "eip155:31337", Asset: chain.token, PayTo: chain.payTo, AssetName: TOKEN_NAME, AssetVersion: TOKEN_VERSION };
-  gateways.facilitator = await startGateway({ port: 58101, network: { ...network, FacilitatorUrl: facilitator.url } });
-  gateways.self = await startGateway({ port: 58102, network: { ...network, Settlement: "self", RpcUrl: chain.rpcUrl, RelayerPrivateKey: KEYS[2] } });
+  gateways.facilitator = await startGateway({ port: gatewayPorts[0], network: { ...network, FacilitatorUrl: facilitator.url } });
+  gateways.self = await startGateway({ port: gatewayPorts[1], network: { ...network, Settlement: "self", RpcUrl: chain.rpcUrl, RelayerPrivateKey: KEYS[2] } });
 });
 
 after(async () => {

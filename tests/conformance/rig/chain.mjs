@@ -59,7 +59,7 @@ async function waitForRpc(url, child, seconds = 30) {
   throw new Error(`anvil did not answer on ${url} within ${seconds} s`);
 }
 
-export async function startChain({ port = 58545 } = {}) {
+export async function startChain({ port = Number(process.env.MIRRORSTAGE_ANVIL_PORT ?? 58545) } = {}) {
   const bin = path.join(here, "..", "node_modules", ".bin", "anvil");
   const child = spawn(bin, ["--host", "127.0.0.1", "--port", String(port), "--chain-id", "31337", "--silent"], { stdio: "ignore" });
   const rpcUrl = `http://127.0.0.1:${port}`;
@@ -81,7 +81,13 @@ export async function startChain({ port = 58545 } = {}) {
 
   const balanceOf = (address) => publicClient.readContract({ address: token, abi: tokenAbi, functionName: "balanceOf", args: [address] });
   return {
-    rpcUrl, chain, publicClient, token, accounts,
+    rpcUrl, chain, publicClient, token, accounts, abi,
+    rpc: async (method, params = []) => {
+      const r = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+      const body = await r.json();
+      if (body.error) throw new Error(`${method}: ${body.error.message}`);
+      return body.result;
+    },
     payTo: accounts[3].address,
     balanceOf,
     stop: () => child.kill("SIGKILL"),

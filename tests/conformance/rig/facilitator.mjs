@@ -8,7 +8,7 @@ import { createWalletClient, http, publicActions } from "viem";
 import { KEYS } from "./chain.mjs";
 import { privateKeyToAccount } from "viem/accounts";
 
-export async function startFacilitator(chain, { port = 58402 } = {}) {
+export async function startFacilitator(chain, { port = Number(process.env.MIRRORSTAGE_FACILITATOR_PORT ?? 58402) } = {}) {
   const account = privateKeyToAccount(KEYS[1]);
   const client = createWalletClient({ account, chain: chain.chain, transport: http(chain.rpcUrl) }).extend(publicActions);
   const signer = toFacilitatorEvmSigner({

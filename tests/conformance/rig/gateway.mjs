@@ -21,7 +21,15 @@ export function createDatabase() {
   execFileSync("psql", ["-h", "127.0.0.1", "-p", pgPort, "-U", "postgres", "-d", "postgres", "-c", `create database ${database}`]);
 }
 
-export async function startGateway({ port, network }) {
+/** Gateway ports: MIRRORSTAGE_GATEWAY_PORT and the next two (defaults 58101-58103). */
+export const gatewayPorts = [0, 1, 2].map((i) => Number(process.env.MIRRORSTAGE_GATEWAY_PORT ?? 58101) + i);
+
+/** Stops or starts the suite's PostgreSQL (scripts/postgres.sh under MIRRORSTAGE_STATE), for store-outage tests. */
+export function postgres(verb) {
+  execFileSync("bash", [path.join(repo, "scripts", "postgres.sh"), verb], { stdio: "ignore" });
+}
+
+export async function startGateway({ port, network, settings = {} }) {
   const bin = process.env.MIRRORSTAGE_GATEWAY_BIN ?? path.join(repo, "functions", "Mirrorstage.Functions", "bin", "Debug", "net10.0", "Mirrorstage.Functions");
   const dir = mkdtempSync(path.join(os.tmpdir(), "ms-gateway-"));
   const env = {
@@ -33,8 +41,11 @@ export async function startGateway({ port, network }) {
     Mirrorstage__Outputs__AllowPrivateHosts: "true",
     Mirrorstage__Pricing__PricePerMinuteUsd: "0.10",
     Mirrorstage__Blobs__Folder: path.join(dir, "blobs"),
+    Mirrorstage__Payments__Journal__Folder: path.join(dir, "payment-journal"),
+    Mirrorstage__Payments__Journal__ReplaySeconds: "1",
     Mirrorstage__Capacity__ScaleOutHeadroom: "1000", // no worker runs here: the fleet is all headroom
     Mirrorstage__RateLimits__Enabled: "false", // the suite pays from a few wallets on one address, fast
+    ...settings,
   };
   for (const [key, value] of Object.entries(network)) env[`Mirrorstage__Payments__Networks__0__${key}`] = String(value);
   const child = spawn(bin, [], { cwd: dir, env, stdio: ["ignore", "ignore", "pipe"] });

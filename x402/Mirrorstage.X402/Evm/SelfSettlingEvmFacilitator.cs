@@ -7,12 +7,11 @@ namespace Mirrorstage.X402.Evm;
 
 /// <summary>Verifies EVM "exact" payments itself and settles them by sending transferWithAuthorization from the
 /// gateway's own relayer key: an EIP-1559 transaction built, signed and submitted here, then its receipt awaited.</summary>
-public sealed class SelfSettlingEvmFacilitator(EvmRpc rpc, byte[] relayerKey, TimeProvider clock, TimeSpan receiptTimeout) : IFacilitator
+public sealed class SelfSettlingEvmFacilitator(EvmRpc rpc, byte[] relayerKey, TimeProvider clock, TimeSpan receiptTimeout, IRelayerNonceLock nonceLock) : IFacilitator
 {
     private static readonly byte[] BalanceOf = Keccak.Hash("balanceOf(address)")[..4];
     private static readonly byte[] AuthorizationState = Keccak.Hash("authorizationState(address,bytes32)")[..4];
     private readonly byte[] _relayer = Secp256k1.AddressOf(relayerKey);
-    private readonly SemaphoreSlim _sending = new(1, 1); // one relayer, one nonce sequence
 
     public string RelayerAddress => Hex.Encode(_relayer);
 
@@ -29,30 +28,48 @@ public sealed class SelfSettlingEvmFacilitator(EvmRpc rpc, byte[] relayerKey, Ti
         var token = Hex.Decode(requirements.Asset);
         var data = authorization.CallData();
         string hash;
-        await _sending.WaitAsync(ct);
-        try
+        // One relayer, one nonce sequence, across every gateway process that holds the key.
+        await using (await nonceLock.AcquireAsync(RelayerAddress, ct))
         {
-            var nonce = await rpc.QuantityAsync("eth_getTransactionCount", ct, Hex.Encode(_relayer), "pending");
-            var gas = await rpc.EstimateGasAsync(_relayer, token, data, ct) * 12 / 10;
-            var tip = await TipAsync(ct);
-            var baseFee = await BaseFeeAsync(ct);
-            var tx = new Eip1559Transaction(chainId, nonce, tip, baseFee * 2 + tip, gas, token, BigInteger.Zero, data);
-            hash = (await rpc.CallAsync("eth_sendRawTransaction", ct, Hex.Encode(tx.Sign(relayerKey))))!.GetValue<string>();
-        }
-        catch (EvmRpc.RpcException e)
-        {
-            return new SettleResponse(false, "", requirements.Network, verdict.Payer, "transaction_failed", e.Message);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new FacilitatorUnavailableException($"EVM RPC unreachable: {e.Message}", e);
-        }
-        finally
-        {
-            _sending.Release();
+            byte[] raw;
+            try
+            {
+                var nonce = await rpc.QuantityAsync("eth_getTransactionCount", ct, Hex.Encode(_relayer), "pending");
+                var gas = await rpc.EstimateGasAsync(_relayer, token, data, ct) * 12 / 10;
+                var tip = await TipAsync(ct);
+                var baseFee = await BaseFeeAsync(ct);
+                raw = new Eip1559Transaction(chainId, nonce, tip, baseFee * 2 + tip, gas, token, BigInteger.Zero, data).Sign(relayerKey);
+            }
+            catch (EvmRpc.RpcException e)
+            {
+                return new SettleResponse(false, "", requirements.Network, verdict.Payer, "transaction_failed", e.Message);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new FacilitatorUnavailableException($"EVM RPC unreachable: {e.Message}", e);
+            }
+            // From here the transaction may be in a mempool whatever the node answers ("already known", a dropped
+            // connection): the outcome is unknown, never "nothing was charged".
+            hash = Hex.Encode(Keccak.Hash(raw));
+            try
+            {
+                await rpc.CallAsync("eth_sendRawTransaction", CancellationToken.None, Hex.Encode(raw));
+            }
+            catch (Exception e) when (e is EvmRpc.RpcException or HttpRequestException or TaskCanceledException)
+            {
+                throw new Reconciliation.SettlementUnknownException($"Sending {hash} gave no clear answer: {e.Message}", hash, e);
+            }
         }
 
-        var receipt = await WaitForReceiptAsync(hash, ct);
+        JsonObject receipt;
+        try
+        {
+            receipt = await WaitForReceiptAsync(hash, CancellationToken.None);
+        }
+        catch (Exception e) when (e is EvmRpc.RpcException or HttpRequestException or TaskCanceledException)
+        {
+            throw new Reconciliation.SettlementUnknownException($"Broadcast {hash}, then lost sight of it: {e.Message}", hash, e);
+        }
         var succeeded = receipt["status"]?.GetValue<string>() == "0x1";
         return succeeded
             ? new SettleResponse(true, hash, requirements.Network, verdict.Payer, Amount: requirements.Amount)
@@ -109,6 +126,6 @@ public sealed class SelfSettlingEvmFacilitator(EvmRpc rpc, byte[] relayerKey, Ti
             if (await rpc.ReceiptAsync(hash, ct) is { } receipt) return receipt;
             await Task.Delay(100, ct);
         }
-        throw new FacilitatorUnavailableException($"No receipt for {hash} within {receiptTimeout.TotalSeconds:0} s.");
+        throw new Reconciliation.SettlementUnknownException($"No receipt for {hash} within {receiptTimeout.TotalSeconds:0} s.", hash);
     }
 }
