@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the gateway and its tests need on a fresh Debian 12 machine:
-# PostgreSQL, RabbitMQ, OpenCV's runtime dependency and Haar cascades, ffmpeg, Azurite and the chain rig (npm).
+# PostgreSQL, RabbitMQ, OpenCV's runtime dependency and Haar cascades, ffmpeg, python3-onnx (test models),
+# Azurite and the chain rig (npm).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 need=()
@@ -10,6 +11,7 @@ dpkg -s libgtk-3-0 >/dev/null 2>&1 || need+=(libgtk-3-0)
 command -v ffprobe >/dev/null || need+=(ffmpeg)
 command -v rabbitmq-server >/dev/null || need+=(rabbitmq-server)
 [ -f /usr/lib/nginx/modules/ngx_rtmp_module.so ] || need+=(nginx libnginx-mod-rtmp)
+/usr/bin/python3 -c 'import onnx' 2>/dev/null || need+=(python3-onnx) # writes the test models with the Wav2Lip interface
 if [ ${#need[@]} -gt 0 ]; then
   echo "apt-get install ${need[*]}"
   [ "$(id -u)" = 0 ] && SUDO="" || SUDO=sudo

@@ -3,14 +3,17 @@ namespace Mirrorstage.GpuWorker.Tests;
 /// <summary>Files under ../shared/fixtures, beside the repository.</summary>
 internal static class Fixtures
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = System.IO.Path.Combine(FindRepo(), "..", "shared", "fixtures");
+
+    /// <summary>The repository's root folder (where Mirrorstage.sln is).</summary>
+    public static string RepoRoot => FindRepo();
 
     public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
 
-    private static string FindRoot()
+    private static string FindRepo()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Mirrorstage.sln"))) dir = dir.Parent;
-        return System.IO.Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Mirrorstage.sln not found"), "..", "shared", "fixtures");
+        return dir?.FullName ?? throw new InvalidOperationException("Mirrorstage.sln not found");
     }
 }
