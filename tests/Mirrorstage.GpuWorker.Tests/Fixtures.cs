@@ -3,17 +3,14 @@ namespace Mirrorstage.GpuWorker.Tests;
 /// <summary>Files under ../shared/fixtures, beside the repository.</summary>
 internal static class Fixtures
 {
-    private static readonly string Root = System.IO.Path.Combine(FindRepo(), "..", "shared", "fixtures");
-
-    /// <summary>The repository's root folder (where Mirrorstage.sln is).</summary>
-    public static string RepoRoot => FindRepo();
+    private static readonly string Root = FindRoot();
 
     public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
 
-    private static string FindRepo()
+    private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Mirrorstage.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Mirrorstage.sln not found");
+        return System.IO.Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Mirrorstage.sln not found"), "..", "shared", "fixtures");
     }
 }

@@ -16,7 +16,7 @@ internal static class TestModels
         lock (Lock)
         {
             if (File.Exists(path)) return path;
-            var script = System.IO.Path.Combine(Fixtures.RepoRoot, "scripts", "make-wav2lip-test-model.py");
+            var script = System.IO.Path.Combine(RepoRoot(), "scripts", "make-wav2lip-test-model.py");
             var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, UseShellExecute = false };
             foreach (var a in new[] { script, "--size", size.ToString(), "--out", path }.Concat(extra)) info.ArgumentList.Add(a);
             using var p = Process.Start(info)!;
@@ -25,5 +25,12 @@ internal static class TestModels
             if (p.ExitCode != 0) throw new InvalidOperationException($"the model generator failed (apt-get install python3-onnx?): {errors}");
         }
         return path;
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Mirrorstage.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Mirrorstage.sln not found");
     }
 }
