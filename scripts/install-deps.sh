@@ -7,6 +7,7 @@ source "$(dirname "$0")/env.sh"
 need=()
 [ -n "$MS_PG_BIN" ] || need+=(postgresql)
 [ -f /usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml ] || need+=(opencv-data)
+[ -f /usr/share/dlib/shape_predictor_68_face_landmarks.dat ] || need+=(libdlib-data)
 dpkg -s libgtk-3-0 >/dev/null 2>&1 || need+=(libgtk-3-0)
 command -v ffprobe >/dev/null || need+=(ffmpeg)
 command -v rabbitmq-server >/dev/null || need+=(rabbitmq-server)

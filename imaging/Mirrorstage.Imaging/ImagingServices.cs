@@ -11,6 +11,7 @@ public static class ImagingServices
     {
         services.AddOptions<ImageOptions>().BindConfiguration(ImageOptions.Section);
         services.TryAddSingleton<FaceDetector>();
+        services.TryAddSingleton<Landmarks.LandmarkDetector>();
         services.TryAddSingleton<ReferenceImageProcessor>();
         return services;
     }
