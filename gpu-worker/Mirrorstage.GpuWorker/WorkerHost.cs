@@ -5,6 +5,7 @@ using Mirrorstage.Events;
 using Mirrorstage.Events.Messaging;
 using Mirrorstage.Events.Storage;
 using Mirrorstage.GpuWorker.Messaging;
+using Mirrorstage.GpuWorker.Rendering.Neural;
 using Mirrorstage.GpuWorker.Sessions;
 using Mirrorstage.Imaging;
 
@@ -44,6 +45,7 @@ public static class WorkerHost
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ReferenceChanger>();
         services.AddSingleton<SessionRuntime>();
+        services.AddRenderEngines(); // loads a neural model before sessions are taken
         services.AddHostedService<WarmRequestConsumer>();
     }
 

@@ -23,6 +23,10 @@ public sealed class WorkerOptions
 
     public string FfmpegPath { get; set; } = "ffmpeg";
 
+    /// <summary>The render engine: "procedural" (no weights) or "wav2lip-onnx" (an ONNX model, see
+    /// Mirrorstage:Worker:Neural).</summary>
+    public string Engine { get; set; } = "procedural";
+
     /// <summary>Audio a session may have queued ahead of playback; more is refused with an error.</summary>
     public int MaxBufferedAudioSeconds { get; set; } = 120;
 

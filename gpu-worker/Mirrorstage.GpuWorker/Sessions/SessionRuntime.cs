@@ -13,7 +13,7 @@ namespace Mirrorstage.GpuWorker.Sessions;
 /// renders at the frame rate until the store says it ended (DELETE, stop) or it expires.</summary>
 public sealed class SessionRuntime(
     SessionStore sessions, IBlobStore blobs, Marten.IDocumentStore store, Streaming.LiveSessions live, IWarmQueue queue,
-    IOptions<WorkerOptions> options, TimeProvider clock, ILogger<SessionRuntime> log)
+    IOptions<WorkerOptions> options, TimeProvider clock, ILogger<SessionRuntime> log, Rendering.Neural.RenderEngines engines)
 {
     /// <summary>Close code 1012 (service restart): the client should reconnect, the session goes on elsewhere.</summary>
     private const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
@@ -114,7 +114,7 @@ public sealed class SessionRuntime(
         var id = session.Id;
         var reconcileEvery = Math.Max(1, (int)(o.ReconcileSeconds * o.FramesPerSecond));
         var warned = false;
-        var loop = new FrameLoop(session.Timeline, face, output, o.Width, o.Height, o.FramesPerSecond);
+        var loop = new FrameLoop(session.Timeline, face, output, o.Width, o.Height, o.FramesPerSecond) { AudioDelayFrames = engines.DelayFrames };
         var reason = await loop.RunAsync(async (n, finished) =>
         {
             foreach (var (utterance, endSample) in finished)
@@ -162,7 +162,7 @@ public sealed class SessionRuntime(
         var crop = await blobs.GetAsync(cropKey, ct);
         if (crop is null) return null;
         using var reference = Cv2.ImDecode(crop, ImreadModes.Color);
-        return reference.Empty() ? null : new ProceduralEngine(reference, o.Width, o.Height, FaceLayout.FromGatewayCrop);
+        return reference.Empty() ? null : engines.Create(reference, landmarks: null);
     }
 }
 
