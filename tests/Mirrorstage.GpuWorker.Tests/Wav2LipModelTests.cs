@@ -68,4 +68,39 @@ public class Wav2LipModelTests
         var refused = Assert.Throws<ModelRefusedException>(() => ExecutionProviders.Create(Options("m", "cuda"), canLoad: _ => true));
         Assert.Contains("OnnxRuntimeFlavor=gpu", refused.Message);
     }
+
+    private static NeuralRuntime Runtime(string engine, NeuralOptions neural) =>
+        new(Microsoft.Extensions.Options.Options.Create(new WorkerOptions { Engine = engine }), Microsoft.Extensions.Options.Options.Create(neural),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<NeuralRuntime>.Instance);
+
+    [Fact]
+    public async Task The_worker_does_not_start_with_a_model_of_another_shape_and_says_why()
+    {
+        using var wrong = Runtime("wav2lip-onnx", Options(TestModels.Path(96, "--mel-steps", "20")));
+        var refused = await Assert.ThrowsAsync<ModelRefusedException>(() => wrong.StartAsync(default));
+        Assert.Contains("does not have the Wav2Lip interface", refused.Message);
+
+        using var right = Runtime("wav2lip-onnx", Options(TestModels.Path(96)));
+        await right.StartAsync(default);
+        Assert.Equal(96, right.Model.Size);
+    }
+
+    [Theory]
+    [InlineData("wav2lip", null, "Engine must be procedural or wav2lip-onnx")]
+    [InlineData("wav2lip-onnx", null, "ModelPath is not set")]
+    [InlineData("wav2lip-onnx", "rocm", "ExecutionProvider must be cpu, cuda or tensorrt")]
+    public async Task Settings_the_engine_cannot_use_stop_the_start(string engine, string? provider, string message)
+    {
+        using var runtime = Runtime(engine, new NeuralOptions { ExecutionProvider = provider ?? "cpu", ModelPath = provider is null ? null : "m.onnx" });
+        var refused = await Assert.ThrowsAsync<ModelRefusedException>(() => runtime.StartAsync(default));
+        Assert.Contains(message, refused.Message);
+    }
+
+    [Fact]
+    public async Task The_procedural_engine_loads_no_model()
+    {
+        using var runtime = Runtime("procedural", new NeuralOptions { ModelPath = "/nonexistent.onnx" });
+        await runtime.StartAsync(default);
+        Assert.Throws<InvalidOperationException>(() => runtime.Model);
+    }
 }

@@ -77,4 +77,55 @@ public class Wav2LipEngineTests
         Assert.Equal(0, Cv2.CountNonZero(edge));
         foreach (var (frame, _) in frames) frame.Dispose();
     }
+
+    private static int Changed(Mat a, Mat b, Mat? where)
+    {
+        using var diff = new Mat();
+        Cv2.Absdiff(a, b, diff);
+        using var gray = diff.CvtColor(ColorConversionCodes.BGR2GRAY);
+        if (where is not null) Cv2.BitwiseAnd(gray, where, gray);
+        return Cv2.CountNonZero(gray);
+    }
+
+    [Theory]
+    [InlineData("procedural")]
+    [InlineData("last-mouth")]
+    public void A_model_too_slow_for_the_clock_never_holds_a_frame_back_late_frames_fall_back_and_are_counted(string fallback)
+    {
+        using var crop = NeuralRig.Crop();
+        using var model = new SlowModel(Wav2LipModel.Load(new NeuralOptions { ModelPath = TestModels.Path(96) }), TimeSpan.FromMilliseconds(600));
+        using var metrics = new NeuralMetrics();
+        var log = new ListLogger();
+        using var engine = NeuralRig.Engine(crop, model, new NeuralOptions { ModelPath = "m", LatencyBudgetMs = 80, Fallback = fallback }, metrics, log);
+        const int ticks = 60;
+        var frames = Run(engine, ticks);
+
+        Assert.Equal(ticks, frames.Count);
+        Assert.Equal(ticks, metrics.WarmupFrames + metrics.ModelFrames + metrics.FallbackFrames);
+        Assert.Equal(engine.DelayFrames, metrics.WarmupFrames);
+        Assert.True(metrics.FallbackFrames > metrics.ModelFrames, $"{metrics.FallbackFrames} fell back, {metrics.ModelFrames} from the model");
+        Assert.True(metrics.SkippedWindows > 0, "windows whose frame was already shown are dropped unrun");
+        Assert.Contains(log.Lines, l => l.Contains("inference is behind the 25 fps clock"));
+
+        using var procedural = NeuralRig.Procedural(crop);
+        using var expected = new Mat(NeuralRig.Height, NeuralRig.Width, MatType.CV_8UC3);
+        procedural.Render(Speaking, expected);
+        using var closed = new Mat(NeuralRig.Height, NeuralRig.Width, MatType.CV_8UC3);
+        procedural.Render(Speaking with { MouthOpen = 0, Spread = 0 }, closed);
+        using var mask = engine.Compositor.FrameMask(NeuralRig.Width, NeuralRig.Height);
+        using var outside = new Mat();
+        Cv2.Compare(mask, Scalar.All(0), outside, CmpTypes.EQ);
+        var pasted = 0;
+        foreach (var (frame, _) in frames.Where(f => f.Source == Wav2LipEngine.Source.Fallback))
+        {
+            // Procedural: the weightless engine's open mouth. Last mouth: the model's last mouth pasted on the closed
+            // face, once the model has made one (the procedural mouth before that).
+            if (Changed(frame, expected, null) == 0) continue;
+            Assert.Equal("last-mouth", fallback);
+            Assert.Equal(0, Changed(frame, closed, outside));
+            pasted++;
+        }
+        Assert.True(fallback == "procedural" || pasted > 0, "the last mouth was reused");
+        foreach (var (frame, _) in frames) frame.Dispose();
+    }
 }
