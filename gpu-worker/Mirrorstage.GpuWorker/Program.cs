@@ -2,8 +2,12 @@ namespace Mirrorstage.GpuWorker;
 
 internal static class WorkerProgram
 {
-    private static Task<int> Main(string[] args) =>
-        args.FirstOrDefault() == "bench" ? Bench.WorkerBench.RunAsync(args) : RunAsync(args);
+    private static Task<int> Main(string[] args) => args.FirstOrDefault() switch
+    {
+        "bench" => Bench.WorkerBench.RunAsync(args),
+        "bench-neural" => Bench.NeuralBench.RunAsync(args),
+        _ => RunAsync(args),
+    };
 
     private static async Task<int> RunAsync(string[] args)
     {

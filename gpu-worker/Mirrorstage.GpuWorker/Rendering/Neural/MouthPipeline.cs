@@ -104,9 +104,10 @@ public sealed class MouthPipeline : IDisposable
                 if (_pending.Count == 0) { Monitor.Wait(_lock); continue; }
 
                 var n = Math.Min(_pending.Count, _model.MaxBatch);
-                // Wait a frame for one more window only if the oldest would still be ready in time.
+                // Wait a frame for one more window only if the oldest would still be ready in time, with two frames
+                // to spare for a busy machine.
                 var slack = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _pending.Peek().DueTimestamp);
-                var withOneMore = _frameTime + TimeSpan.FromMilliseconds(_msPerFrame * (n + 1) * 1.2);
+                var withOneMore = 3 * _frameTime + TimeSpan.FromMilliseconds(_msPerFrame * (n + 1) * 1.2);
                 if (n < _model.MaxBatch && slack > withOneMore && _waitingFor < 0)
                 {
                     Monitor.Wait(_lock, _frameTime);
