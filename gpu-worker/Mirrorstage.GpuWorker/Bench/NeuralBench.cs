@@ -68,7 +68,7 @@ public static class NeuralBench
         using var model = new SlowModel(inner, perCall);
         using var metrics = new NeuralMetrics();
         var o = new NeuralOptions { ModelPath = "bench", LatencyBudgetMs = 200 };
-        using var engine = new Wav2LipEngine(model, new LandmarkAligner(landmarks), () => new ProceduralEngine(reference, Width, Height, FaceLayout.FromGatewayCrop),
+        using var engine = new Wav2LipEngine(model, new LandmarkAligner(landmarks), () => new ProceduralEngine(reference, landmarks, Width, Height),
             o, Width, Height, Fps, metrics, NullLogger.Instance);
         var timeline = new AudioTimeline(16000 * 60);
         var audio = Bursts(seconds);

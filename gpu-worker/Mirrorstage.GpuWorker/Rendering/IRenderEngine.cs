@@ -2,9 +2,15 @@ using OpenCvSharp;
 
 namespace Mirrorstage.GpuWorker.Rendering;
 
-/// <summary>One video frame's drive: how open the mouth is and whether the eyes are closing.</summary>
+/// <summary>One video frame's drive. MouthOpen: the gap between the lips (0 closed .. 1 wide); Spread: lip
+/// spread (+1, "ee") against rounding (-1, "oo"); Blink: how far the eyelids are down; Breath: the idle cycle.
+/// The head's pose (HeadX/HeadY as fractions of the frame, HeadRoll in radians) is small and slow.</summary>
 public readonly record struct FrameDrive(double MouthOpen, double Spread, double Blink, double Breath)
 {
+    public double HeadX { get; init; }
+    public double HeadY { get; init; }
+    public double HeadRoll { get; init; }
+
     /// <summary>The frame's own audio (16 kHz mono s16, one frame's worth), for engines that listen (wav2lip-onnx).
     /// Valid only during Render: the frame loop reuses the buffer.</summary>
     public ReadOnlyMemory<short> Audio { get; init; }

@@ -156,13 +156,13 @@ public sealed class SessionRuntime(
         return reason;
     }
 
-    /// <summary>A render engine for a stored face crop; null when the crop is gone.</summary>
+    /// <summary>A render engine for a stored face crop and its landmarks; null when either is gone.</summary>
     private async Task<IRenderEngine?> LoadEngineAsync(string cropKey, WorkerOptions o, CancellationToken ct)
     {
-        var crop = await blobs.GetAsync(cropKey, ct);
-        if (crop is null) return null;
-        using var reference = Cv2.ImDecode(crop, ImreadModes.Color);
-        return reference.Empty() ? null : engines.Create(reference, landmarks: null);
+        var face = await Imaging.ReferenceImages.LoadAsync(blobs, cropKey, ct);
+        if (face is null) return null;
+        using var reference = Cv2.ImDecode(face.CropPng, ImreadModes.Color);
+        return reference.Empty() ? null : engines.Create(reference, face.Landmarks);
     }
 }
 

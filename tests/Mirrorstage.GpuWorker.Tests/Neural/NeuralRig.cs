@@ -15,7 +15,7 @@ internal static class NeuralRig
 
     public static Mat Crop() => Cv2.ImDecode(FixtureFace.Image.CropPng, ImreadModes.Color);
 
-    public static ProceduralEngine Procedural(Mat crop) => new(crop, Width, Height, FaceLayout.FromGatewayCrop);
+    public static ProceduralEngine Procedural(Mat crop) => new(crop, FixtureFace.Image.Landmarks, Width, Height);
 
     public static Wav2LipEngine Engine(Mat crop, IMouthModel model, NeuralOptions o, NeuralMetrics metrics, ILogger? log = null, bool waitForModel = false) =>
         new(model, new LandmarkAligner(FixtureFace.Image.Landmarks), () => Procedural(crop), o, Width, Height, Fps, metrics, log ?? NullLogger.Instance)

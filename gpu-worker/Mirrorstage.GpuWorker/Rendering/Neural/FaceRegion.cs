@@ -7,7 +7,7 @@ namespace Mirrorstage.GpuWorker.Rendering.Neural;
 /// S x S) and the lower-face outline its output is pasted back under (feathered, inside the box's lower half).</summary>
 public sealed record FaceRegion(Rect Box, Point[] LowerFace);
 
-/// <summary>The seam between the neural engine and whatever knows where the face is.</summary>
+/// <summary>The seam between the neural engine and whatever knows where the face is (today: the landmarks).</summary>
 public interface IFaceAligner
 {
     FaceRegion Align(int width, int height);
@@ -41,17 +41,5 @@ public sealed class LandmarkAligner(FaceLandmarks landmarks) : IFaceAligner
     {
         var r = new Rect((int)Math.Floor(x0), (int)Math.Floor(y0), (int)Math.Ceiling(x1 - x0), (int)Math.Ceiling(y1 - y0));
         return r & new Rect(0, 0, width, height);
-    }
-}
-
-/// <summary>Without landmarks: from the gateway's crop geometry (a square of 1.8x the detected face box, centred a
-/// tenth of a face below it), so the face box and the mouth sit at fixed fractions of the frame.</summary>
-public sealed class CropGeometryAligner : IFaceAligner
-{
-    public FaceRegion Align(int width, int height)
-    {
-        var box = LandmarkAligner.Box(0.222 * width, 0.167 * height, 0.778 * width, 0.78 * height, width, height);
-        var outline = Cv2.Ellipse2Poly(new Point(0.5 * width, 0.665 * height), new Size(0.16 * width, 0.095 * height), 0, 0, 360, 10);
-        return new FaceRegion(box, outline);
     }
 }

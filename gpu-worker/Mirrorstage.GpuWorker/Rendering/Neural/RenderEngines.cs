@@ -15,13 +15,12 @@ public sealed class RenderEngines(IOptions<WorkerOptions> worker, IOptions<Neura
     /// <summary>Frames the engine shows each frame after its audio; the frame loop delays the audio as much.</summary>
     public int DelayFrames => IsNeural ? Wav2LipEngine.DelayFor(neural.Value, worker.Value.FramesPerSecond) : 0;
 
-    /// <summary>An engine for one face crop (its landmarks, when stored, place the neural engine's mouth).</summary>
-    public IRenderEngine Create(Mat reference, FaceLandmarks? landmarks)
+    /// <summary>An engine for one face crop; its landmarks also place the neural engine's face box and mouth.</summary>
+    public IRenderEngine Create(Mat reference, FaceLandmarks landmarks)
     {
         var o = worker.Value;
-        IRenderEngine Weightless() => new ProceduralEngine(reference, o.Width, o.Height, FaceLayout.FromGatewayCrop);
+        IRenderEngine Weightless() => new ProceduralEngine(reference, landmarks, o.Width, o.Height);
         if (!IsNeural) return Weightless();
-        IFaceAligner aligner = landmarks is null ? new CropGeometryAligner() : new LandmarkAligner(landmarks);
-        return new Wav2LipEngine(runtime.Model, aligner, Weightless, neural.Value, o.Width, o.Height, o.FramesPerSecond, metrics, logs.CreateLogger<Wav2LipEngine>());
+        return new Wav2LipEngine(runtime.Model, new LandmarkAligner(landmarks), Weightless, neural.Value, o.Width, o.Height, o.FramesPerSecond, metrics, logs.CreateLogger<Wav2LipEngine>());
     }
 }
