@@ -20,6 +20,8 @@ public static class WorkerHost
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section)
             .Validate(o => o.RenderSlots > 0 && o.Width % 2 == 0 && o.Height % 2 == 0 && o.FramesPerSecond is > 0 and <= 60,
                 "Mirrorstage:Worker: RenderSlots > 0, even Width/Height, FramesPerSecond 1..60.")
+            .Validate(o => new Output.X264Settings(o.EncoderPreset, o.EncoderThreads).IsValid,
+                $"Mirrorstage:Worker: EncoderPreset must be an x264 preset ({string.Join(", ", Output.X264Settings.Presets)}) and EncoderThreads 0 or more.")
             .ValidateOnStart();
         services.AddOptions<AmqpOptions>().BindConfiguration(AmqpOptions.Section)
             .Validate(o => o.Problem() is null, "Mirrorstage:Queue: Transport must be inprocess or amqp, Authentication sas or entra.").ValidateOnStart();

@@ -40,7 +40,7 @@ public sealed class SessionRuntime(
         var target = view.OutputProtocol == "hls" ? Path.Combine(o.PreviewFolder, id) : view.OutputUrl!;
         var part = clock.GetUtcNow().ToUnixTimeMilliseconds(); // one recording per worker that streams the session
         var recording = o.Record ? Path.Combine(o.RecordingFolder, $"{id}-{part}.mp4") : null;
-        var output = FfmpegOutput.Start(o.FfmpegPath, o.Width, o.Height, o.FramesPerSecond, view.OutputProtocol, target, recording);
+        var output = FfmpegOutput.Start(o.FfmpegPath, o.Width, o.Height, o.FramesPerSecond, view.OutputProtocol, target, recording, new(o.EncoderPreset, o.EncoderThreads));
         var session = new Streaming.LiveSession(id, view.TokenHash, o.MaxBufferedAudioSeconds * FfmpegOutput.SampleRate);
         live.Add(session);
         try
