@@ -6,6 +6,7 @@ internal static class WorkerProgram
     {
         "bench" => Bench.WorkerBench.RunAsync(args),
         "bench-neural" => Bench.NeuralBench.RunAsync(args),
+        "bench-encode" => Bench.EncodeBench.RunAsync(args),
         _ => RunAsync(args),
     };
 
