@@ -65,7 +65,7 @@ public static class NeuralBench
     private static async Task DegradedAsync(Mat reference, Imaging.Landmarks.FaceLandmarks landmarks, IMouthModel inner, TimeSpan perCall)
     {
         const int seconds = 12;
-        using var model = new SlowModel(inner, perCall);
+        using var model = new SlowedModel(inner, perCall);
         using var metrics = new NeuralMetrics();
         var o = new NeuralOptions { ModelPath = "bench", LatencyBudgetMs = 200 };
         using var engine = new Wav2LipEngine(model, new LandmarkAligner(landmarks), () => new ProceduralEngine(reference, landmarks, Width, Height),
@@ -113,18 +113,5 @@ public static class NeuralBench
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "shared", "fixtures"))) dir = dir.Parent;
         return dir is null ? name : Path.Combine(dir.FullName, "shared", "fixtures", kind, name);
-    }
-
-    /// <summary>Inference made artificially slow.</summary>
-    private sealed class SlowModel(IMouthModel inner, TimeSpan perCall) : IMouthModel
-    {
-        public int Size => inner.Size;
-        public int MaxBatch => inner.MaxBatch;
-        public void Run(int batch, ReadOnlySpan<float> mel, ReadOnlySpan<float> face, Span<float> output)
-        {
-            if (perCall > TimeSpan.Zero) Thread.Sleep(perCall);
-            inner.Run(batch, mel, face, output);
-        }
-        public void Dispose() { }
     }
 }

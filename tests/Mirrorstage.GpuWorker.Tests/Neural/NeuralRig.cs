@@ -52,18 +52,3 @@ internal sealed class ListLogger : ILogger
         lock (Lines) Lines.Add($"{level}: {format(state, e)} {e}");
     }
 }
-
-/// <summary>A model that takes its time: inference made artificially slow.</summary>
-internal sealed class SlowModel(IMouthModel inner, TimeSpan perCall) : IMouthModel
-{
-    public int Size => inner.Size;
-    public int MaxBatch => inner.MaxBatch;
-
-    public void Run(int batch, ReadOnlySpan<float> mel, ReadOnlySpan<float> face, Span<float> output)
-    {
-        Thread.Sleep(perCall);
-        inner.Run(batch, mel, face, output);
-    }
-
-    public void Dispose() => inner.Dispose();
-}

@@ -93,7 +93,8 @@ public class Wav2LipEngineTests
     public void A_model_too_slow_for_the_clock_never_holds_a_frame_back_late_frames_fall_back_and_are_counted(string fallback)
     {
         using var crop = NeuralRig.Crop();
-        using var model = new SlowModel(Wav2LipModel.Load(new NeuralOptions { ModelPath = TestModels.Path(96) }), TimeSpan.FromMilliseconds(600));
+        using var real = Wav2LipModel.Load(new NeuralOptions { ModelPath = TestModels.Path(96) });
+        using var model = new Bench.SlowedModel(real, TimeSpan.FromMilliseconds(600));
         using var metrics = new NeuralMetrics();
         var log = new ListLogger();
         using var engine = NeuralRig.Engine(crop, model, new NeuralOptions { ModelPath = "m", LatencyBudgetMs = 80, Fallback = fallback }, metrics, log);

@@ -13,10 +13,8 @@ public sealed record MouthJob(long Frame, float[] Mel, FrameDrive Drive, long Du
 public sealed class MouthPipeline : IDisposable
 {
     private readonly IMouthModel _model;
-    private readonly MouthCompositor _compositor;
-    private readonly Action<FrameDrive, Mat> _renderBase;
+    private readonly MouthBatch _batch;
     private readonly NeuralMetrics _metrics;
-    private readonly int _width, _height;
     private readonly TimeSpan _frameTime;
     private readonly object _lock = new();
     private readonly Queue<MouthJob> _pending = new();
@@ -30,7 +28,8 @@ public sealed class MouthPipeline : IDisposable
 
     public MouthPipeline(IMouthModel model, MouthCompositor compositor, Action<FrameDrive, Mat> renderBase, int width, int height, int fps, NeuralMetrics metrics)
     {
-        (_model, _compositor, _renderBase, _metrics, _width, _height) = (model, compositor, renderBase, metrics, width, height);
+        (_model, _metrics) = (model, metrics);
+        _batch = new MouthBatch(model, compositor, renderBase, width, height);
         _frameTime = TimeSpan.FromSeconds(1.0 / fps);
         _thread = new Thread(Run) { IsBackground = true, Name = "wav2lip-inference" };
         _thread.Start();
@@ -120,38 +119,22 @@ public sealed class MouthPipeline : IDisposable
         }
     }
 
-    private void RunBatch(List<MouthJob> batch)
+    private void RunBatch(List<MouthJob> jobs)
     {
         var started = Stopwatch.GetTimestamp();
-        int s = _model.Size, n = batch.Count, facePlane = 6 * s * s, outPlane = 3 * s * s;
-        var mel = new float[n * 80 * 16];
-        var face = new float[n * facePlane];
-        var output = new float[n * outPlane];
-        var bases = new Mat[n];
-        for (var i = 0; i < n; i++)
-        {
-            bases[i] = new Mat(_height, _width, MatType.CV_8UC3);
-            _renderBase(batch[i].Drive, bases[i]);
-            _compositor.BuildInput(bases[i], face.AsSpan(i * facePlane, facePlane));
-            batch[i].Mel.CopyTo(mel, i * 80 * 16);
-        }
-        _model.Run(n, mel, face, output);
-        for (var i = 0; i < n; i++)
-        {
-            _compositor.Paste(bases[i], output.AsSpan(i * outPlane, outPlane), bases[i]);
-            lock (_lock)
-            {
-                if (batch[i].Frame > _shown) _done[batch[i].Frame] = bases[i];
-                else bases[i].Dispose(); // shown with the fallback meanwhile
-                Monitor.PulseAll(_lock);
-            }
-        }
+        var (frames, last) = _batch.Run(jobs);
         var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        _metrics.Batch(n, ms);
+        _metrics.Batch(jobs.Count, ms);
         lock (_lock)
         {
-            _msPerFrame = _msPerFrame == 0 ? ms / n : 0.8 * _msPerFrame + 0.2 * (ms / n);
-            _lastOutput = output.AsSpan((n - 1) * outPlane, outPlane).ToArray();
+            for (var i = 0; i < jobs.Count; i++)
+            {
+                if (jobs[i].Frame > _shown) _done[jobs[i].Frame] = frames[i];
+                else frames[i].Dispose(); // shown with the fallback meanwhile
+            }
+            _msPerFrame = _msPerFrame == 0 ? ms / jobs.Count : 0.8 * _msPerFrame + 0.2 * (ms / jobs.Count);
+            _lastOutput = last;
+            Monitor.PulseAll(_lock);
         }
     }
 
