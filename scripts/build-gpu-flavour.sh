@@ -7,8 +7,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/env.sh"
 out="$MS_STATE/gpu-flavour"
 rm -rf "$out/src" && mkdir -p "$out/src"
-tar -C "$MS_REPO" --exclude=bin --exclude=obj -cf - Directory.Build.props Directory.Packages.props nuget.config nuget \
-  events imaging gpu-worker | tar -C "$out/src" -xf -
+tar -C "$MS_REPO" --exclude=bin --exclude=obj -cf - Directory.Build.props Directory.Packages.props nuget.config \
+  events infrastructure imaging gpu-worker | tar -C "$out/src" -xf -
 dotnet build "$out/src/gpu-worker/Mirrorstage.GpuWorker" -c Release -v quiet --nologo -p:OnnxRuntimeFlavor=gpu
 bin="$out/src/gpu-worker/Mirrorstage.GpuWorker/bin/Release/net10.0"
 ls "$bin"/runtimes/linux-x64/native/libonnxruntime_providers_cuda.so >/dev/null \

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Mirrorstage.Events.Sessions;
-using Mirrorstage.Events.Storage;
 using Mirrorstage.Imaging.Landmarks;
+using Mirrorstage.Infrastructure.Storage;
 
 namespace Mirrorstage.Imaging;
 

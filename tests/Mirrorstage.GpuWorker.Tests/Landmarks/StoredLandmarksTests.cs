@@ -1,4 +1,4 @@
-using Mirrorstage.Events.Storage;
+using Mirrorstage.Infrastructure.Storage;
 using Mirrorstage.Imaging;
 
 namespace Mirrorstage.GpuWorker.Tests.Landmarks;

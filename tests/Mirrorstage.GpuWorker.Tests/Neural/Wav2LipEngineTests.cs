@@ -94,7 +94,7 @@ public class Wav2LipEngineTests
     {
         using var crop = NeuralRig.Crop();
         using var real = Wav2LipModel.Load(new NeuralOptions { ModelPath = TestModels.Path(96) });
-        using var model = new Bench.SlowedModel(real, TimeSpan.FromMilliseconds(600));
+        using var model = new SlowedModel(real, TimeSpan.FromMilliseconds(600));
         using var metrics = new NeuralMetrics();
         var log = new ListLogger();
         using var engine = NeuralRig.Engine(crop, model, new NeuralOptions { ModelPath = "m", LatencyBudgetMs = 80, Fallback = fallback }, metrics, log);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OpenCvSharp;
 
-namespace Mirrorstage.GpuWorker.Bench;
+namespace Mirrorstage.Bench.Worker;
 
 /// <summary>Measures audio against video in an encoded file: the times the speech bursts start in its decoded
 /// audio, and the times the mouth opens in its decoded video (the lower face moving away from its silent look).</summary>

@@ -7,9 +7,9 @@ using Mirrorstage.GpuWorker.Rendering.Neural;
 using Mirrorstage.GpuWorker.Sessions;
 using OpenCvSharp;
 
-namespace Mirrorstage.GpuWorker.Bench;
+namespace Mirrorstage.Bench.Worker;
 
-/// <summary>`Mirrorstage.GpuWorker bench-neural model.onnx [face.png]`: the wav2lip-onnx engine on this machine's
+/// <summary>`Mirrorstage.Bench.Worker neural model.onnx [face.png]`: the wav2lip-onnx engine on this machine's
 /// CPU. Prints the model's cost per frame at batch 1, 4 and 16, then runs the real frame loop and encoder with
 /// inference made artificially slow and prints the frames delivered per second, how many fell back, and the A/V
 /// offset measured in the encoded file (speech bursts in the audio against the mouth opening in the video).</summary>
@@ -19,11 +19,11 @@ public static class NeuralBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var path = args.ElementAtOrDefault(1) ?? throw new ArgumentException("usage: bench-neural model.onnx [face.png]");
-        var photo = args.Skip(2).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? BenchFixture("faces", "astronaut.png");
+        var path = args.ElementAtOrDefault(0) ?? throw new ArgumentException("usage: neural model.onnx [face.png]");
+        var photo = args.Skip(1).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? BenchFixture("faces", "astronaut.png");
         // The photo as the gateway stores it: the face crop and its landmarks.
-        var imaging = Microsoft.Extensions.Options.Options.Create(new Imaging.ImageOptions());
-        var face = new Imaging.ReferenceImageProcessor(imaging, new Imaging.FaceDetector(imaging), new Imaging.Landmarks.LandmarkDetector(imaging)).Process(File.ReadAllBytes(photo));
+        var imaging = Microsoft.Extensions.Options.Options.Create(new Mirrorstage.Imaging.ImageOptions());
+        var face = new Mirrorstage.Imaging.ReferenceImageProcessor(imaging, new Mirrorstage.Imaging.FaceDetector(imaging), new Mirrorstage.Imaging.Landmarks.LandmarkDetector(imaging)).Process(File.ReadAllBytes(photo));
         using var reference = Cv2.ImDecode(face.CropPng, ImreadModes.Color);
         Console.WriteLine($"neural bench: {Environment.ProcessorCount} cores, ONNX Runtime CPU provider, {Path.GetFileName(path)}");
         foreach (var threads in args.Contains("--no-model-timing") ? [] : new[] { 1, 0 })
@@ -62,7 +62,7 @@ public static class NeuralBench
 
     /// <summary>12 s of the frame loop with speech bursts (300 ms of a voiced tone each second), inference slowed by
     /// `perCall`, encoded to an FLV file; then frames/s and the A/V offset from the file itself.</summary>
-    private static async Task DegradedAsync(Mat reference, Imaging.Landmarks.FaceLandmarks landmarks, IMouthModel inner, TimeSpan perCall)
+    private static async Task DegradedAsync(Mat reference, Mirrorstage.Imaging.Landmarks.FaceLandmarks landmarks, IMouthModel inner, TimeSpan perCall)
     {
         const int seconds = 12;
         using var model = new SlowedModel(inner, perCall);

@@ -4,9 +4,9 @@ using Mirrorstage.GpuWorker.Output;
 using Mirrorstage.GpuWorker.Rendering;
 using OpenCvSharp;
 
-namespace Mirrorstage.GpuWorker.Bench;
+namespace Mirrorstage.Bench.Worker;
 
-/// <summary>`Mirrorstage.GpuWorker bench-encode`: the CPU cost of one session's encode (libx264 + AAC, the
+/// <summary>`Mirrorstage.Bench.Worker encode [face.png]`: the CPU cost of one session's encode (libx264 + AAC, the
 /// worker's own ffmpeg command) per x264 preset with one thread, on 512x512 frames of the talking fixture face,
 /// and the real-time sessions per core that leaves (a 25 fps session has 40 ms of CPU per frame per core).</summary>
 public static class EncodeBench
@@ -15,9 +15,9 @@ public static class EncodeBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var imaging = Microsoft.Extensions.Options.Options.Create(new Imaging.ImageOptions());
-        var face = new Imaging.ReferenceImageProcessor(imaging, new Imaging.FaceDetector(imaging), new Imaging.Landmarks.LandmarkDetector(imaging))
-            .Process(File.ReadAllBytes(args.ElementAtOrDefault(1) ?? Fixture("faces", "astronaut.png")));
+        var imaging = Microsoft.Extensions.Options.Options.Create(new Mirrorstage.Imaging.ImageOptions());
+        var face = new Mirrorstage.Imaging.ReferenceImageProcessor(imaging, new Mirrorstage.Imaging.FaceDetector(imaging), new Mirrorstage.Imaging.Landmarks.LandmarkDetector(imaging))
+            .Process(File.ReadAllBytes(args.ElementAtOrDefault(0) ?? Fixture("faces", "astronaut.png")));
         using var reference = Cv2.ImDecode(face.CropPng, ImreadModes.Color);
         var speech = File.ReadAllBytes(Fixture("audio", "welcome_16k.pcm"));
         var (video, audio) = Render(reference, face.Landmarks, speech);
@@ -33,7 +33,7 @@ public static class EncodeBench
         return 0;
     }
 
-    private static (byte[][] Video, byte[][] Audio) Render(Mat reference, Imaging.Landmarks.FaceLandmarks landmarks, byte[] speech)
+    private static (byte[][] Video, byte[][] Audio) Render(Mat reference, Mirrorstage.Imaging.Landmarks.FaceLandmarks landmarks, byte[] speech)
     {
         using var engine = new ProceduralEngine(reference, landmarks, Width, Height);
         using var frame = new Mat(Height, Width, MatType.CV_8UC3);
@@ -46,7 +46,7 @@ public static class EncodeBench
         {
             var offset = n * perFrame * 2 % (speech.Length - perFrame * 2);
             Buffer.BlockCopy(speech, offset, samples, 0, perFrame * 2);
-            engine.Render(mouth.Next(samples, perFrame, Sessions.IdleMotion.At(n, Fps)), frame);
+            engine.Render(mouth.Next(samples, perFrame, Mirrorstage.GpuWorker.Sessions.IdleMotion.At(n, Fps)), frame);
             video[n] = new byte[Width * Height * 3];
             Marshal.Copy(frame.Data, video[n], 0, video[n].Length);
             audio[n] = speech[offset..(offset + perFrame * 2)];

@@ -1,6 +1,4 @@
-using Mirrorstage.GpuWorker.Rendering.Neural;
-
-namespace Mirrorstage.GpuWorker.Bench;
+namespace Mirrorstage.GpuWorker.Rendering.Neural;
 
 /// <summary>Inference made artificially slow: each call waits before running the real model. For the
 /// degradation benchmark and tests; it does not own the model.</summary>
