@@ -5,6 +5,7 @@ namespace Mirrorstage.GpuWorker.Tests;
 /// <summary>Loading an operator's model through ONNX Runtime (CPU): its interface is read from the file, a
 /// model of another shape is refused with its shapes, and a GPU provider that cannot run is never replaced by
 /// the CPU in silence.</summary>
+[Collection(Neural.NeuralCollection.Name)]
 public class Wav2LipModelTests
 {
     private static NeuralOptions Options(string path, string provider = "cpu") => new() { ModelPath = path, ExecutionProvider = provider };

@@ -6,6 +6,7 @@ namespace Mirrorstage.GpuWorker.Tests.Neural;
 
 /// <summary>The wav2lip-onnx engine on the fixture face with generated 96 and 256 px models, driven at the frame
 /// clock's pace with the fixture speech.</summary>
+[Collection(NeuralCollection.Name)]
 public class Wav2LipEngineTests
 {
     private static readonly FrameDrive Speaking = new(0.6, 0.2, 0, 0);

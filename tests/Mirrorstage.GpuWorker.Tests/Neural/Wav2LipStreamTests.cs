@@ -8,6 +8,7 @@ namespace Mirrorstage.GpuWorker.Tests.Neural;
 
 /// <summary>The fixture photo and speech through the real frame loop, the wav2lip-onnx engine and ffmpeg, read
 /// back with ffprobe and ffmpeg: a valid stream, the model's frames in it, and the audio delayed with the video.</summary>
+[Collection(NeuralCollection.Name)]
 public class Wav2LipStreamTests
 {
     [Theory]
