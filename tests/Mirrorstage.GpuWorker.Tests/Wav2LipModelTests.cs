@@ -53,14 +53,20 @@ public class Wav2LipModelTests
     }
 
     [Theory]
-    [InlineData("cuda", "libcudart.so.12")]
-    [InlineData("tensorrt", "libnvinfer.so.10")]
-    public void Asking_for_a_gpu_provider_without_its_libraries_fails_naming_them(string provider, string library)
+    [InlineData("cuda", "libcudart.so.12, libcublas.so.12, libcublasLt.so.12, libcufft.so.11, libcurand.so.10, libcudnn.so.9.")]
+    [InlineData("tensorrt", "libcudnn.so.9, libnvinfer.so.10, libnvinfer_plugin.so.10, libnvonnxparser.so.10.")]
+    public void Asking_for_a_gpu_provider_without_its_libraries_fails_naming_them(string provider, string named)
     {
-        Assert.False(System.Runtime.InteropServices.NativeLibrary.TryLoad(library, out _), "this machine has no CUDA");
-        var refused = Assert.Throws<ModelRefusedException>(() => Wav2LipModel.Load(Options(TestModels.Path(96), provider)));
-        Assert.Contains(library, refused.Message);
-        Assert.Contains("libcudnn.so.9", refused.Message);
+        var refused = Assert.Throws<ModelRefusedException>(() => ExecutionProviders.Create(Options("m", provider), canLoad: _ => false));
+        Assert.Contains($"'{provider}' needs libraries that cannot be loaded here", refused.Message);
+        Assert.Contains(named, refused.Message);
+    }
+
+    [Fact]
+    public void Only_the_libraries_that_cannot_be_loaded_are_named()
+    {
+        var refused = Assert.Throws<ModelRefusedException>(() => ExecutionProviders.Create(Options("m", "cuda"), canLoad: lib => lib != "libcudnn.so.9"));
+        Assert.Contains("cannot be loaded here: libcudnn.so.9.", refused.Message);
     }
 
     [Fact]
