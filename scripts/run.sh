@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job, all in one: PostgreSQL on loopback, then `mirrorstage up` (gateway + render worker in one
 # process, in-process queue, HLS preview) on http://127.0.0.1:5080, then a demo that creates a session with
-# the fixture face, waits until it is live, speaks to it over the WebSocket, saves a frame of the preview to
-# data/demo-frame.png and walks the session through share, extend and end. The service keeps running until
+# the fixture face, waits until it is live, speaks to it over the WebSocket while recording its preview to
+# data/demo.mp4 (with data/demo-mouth.png, a contact sheet of the mouth across the utterance), saves a frame
+# of the preview to data/demo-frame.png and walks the session through share, extend and end. The service keeps running until
 # Ctrl-C; --demo-only stops after the demo.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -20,11 +20,17 @@ public static class WorkerBench
         var face = args.ElementAtOrDefault(0) ?? Fixture("faces", "astronaut.png");
         var speech = await File.ReadAllBytesAsync(args.ElementAtOrDefault(1) ?? Fixture("audio", "welcome_16k.pcm"));
         var options = Microsoft.Extensions.Options.Options.Create(new Imaging.ImageOptions());
-        var processed = new Imaging.ReferenceImageProcessor(options, new Imaging.FaceDetector(options), new Imaging.Landmarks.LandmarkDetector(options))
-            .Process(await File.ReadAllBytesAsync(face));
+        var detector = new Imaging.Landmarks.LandmarkDetector(options);
+        var processor = new Imaging.ReferenceImageProcessor(options, new Imaging.FaceDetector(options), detector);
+        var photo = await File.ReadAllBytesAsync(face);
+        var load = Stopwatch.StartNew();
+        detector.Load();
+        Console.WriteLine($"worker bench: {Environment.ProcessorCount} cores, {Width}x{Height} @ {Fps} fps, procedural engine, libx264 ultrafast + AAC to /dev/null");
+        Console.WriteLine($"landmark model read in {load.Elapsed.TotalSeconds:F2} s");
+        var processed = processor.Process(photo);
         using var reference = Cv2.ImDecode(processed.CropPng, ImreadModes.Color);
         var landmarks = processed.Landmarks;
-        Console.WriteLine($"worker bench: {Environment.ProcessorCount} cores, {Width}x{Height} @ {Fps} fps, procedural engine, libx264 ultrafast + AAC to /dev/null");
+        await FaceFigures.PrintAsync(processor, detector, photo, reference, landmarks, speech, Width, Height);
 
         // 1. One session for 10 s with speech arriving as 100 ms chunks in real time.
         var single = await RunSessionsAsync(reference, landmarks, speech, sessions: 1, seconds: 10);

@@ -134,3 +134,37 @@ public class ProceduralEngineTests
         }
     }
 }
+
+/// <summary>The seam figure: along the ring where the warp ends, the frame's gradient is the photo's.</summary>
+public class SeamTests
+{
+    [Fact]
+    public void At_the_edge_of_the_warp_the_gradient_matches_the_photo()
+    {
+        using var crop = Cv2.ImDecode(Landmarks.FixtureFace.Image.CropPng, ImreadModes.Color);
+        using var engine = new ProceduralEngine(crop, Landmarks.FixtureFace.Image.Landmarks, 512, 512);
+        using var photo = crop.Resize(new Size(512, 512), 0, 0, InterpolationFlags.Cubic);
+        using var frame = new Mat(512, 512, MatType.CV_8UC3);
+        engine.Render(new FrameDrive(1, 0.5, 1, 0), frame);
+        var still = Measurement.SeamCheck.Measure(photo, frame, engine.Mesh.Rest, FaceMesh.InnerRing);
+        Assert.True(still.GradientMismatch < 0.05, $"mismatch {still.GradientMismatch:0.000} at the inner ring");
+        Assert.Equal(0, still.ChangedOutside);
+
+        engine.Render(new FrameDrive(1, 0.5, 0, 0) { HeadRoll = 0.03, HeadY = 0.01 }, frame);
+        var moving = Measurement.SeamCheck.Measure(photo, frame, engine.Mesh.Rest, FaceMesh.OuterRing);
+        Assert.True(moving.GradientMismatch < 0.15, $"mismatch {moving.GradientMismatch:0.000} at the outer ring");
+        Assert.Equal(0, moving.ChangedOutside);
+
+        // The figure can fail: a frame shifted by 3 px everywhere but beyond the ring is pasted-on.
+        using var pasted = photo.Clone();
+        using (var shifted = photo.WarpAffine(Mat.FromArray(new float[,] { { 1, 0, 3 }, { 0, 1, 3 } }), photo.Size()))
+        using (var mask = new Mat(photo.Size(), MatType.CV_8UC1, Scalar.All(0)))
+        {
+            var ring = Enumerable.Range(FaceMesh.InnerRing, FaceMesh.RingCount).Select(i => new Point(engine.Mesh.Rest[2 * i], engine.Mesh.Rest[2 * i + 1])).ToArray();
+            Cv2.FillPoly(mask, [ring], Scalar.All(255));
+            shifted.CopyTo(pasted, mask);
+        }
+        var box = Measurement.SeamCheck.Measure(photo, pasted, engine.Mesh.Rest, FaceMesh.InnerRing);
+        Assert.True(box.GradientMismatch > 0.2);
+    }
+}

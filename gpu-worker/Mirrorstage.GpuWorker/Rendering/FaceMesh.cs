@@ -93,7 +93,9 @@ public sealed class FaceMesh
         for (var k = 0; k < RingCount; k++)
         {
             var a = 2 * MathF.PI * k / RingCount;
-            float u = cu + ru * MathF.Cos(a), v = cv + rv * MathF.Sin(a);
+            // Lower down the ring leaves more room under the chin: the jaw drops there.
+            var below = MathF.Max(0, MathF.Sin(a)) * 0.35f * rv / scale;
+            float u = cu + ru * MathF.Cos(a), v = cv + (rv + below) * MathF.Sin(a);
             points[2 * (first + k)] = u * U.X + v * V.X;
             points[2 * (first + k) + 1] = u * U.Y + v * V.Y;
         }

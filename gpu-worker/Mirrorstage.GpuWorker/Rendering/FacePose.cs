@@ -1,8 +1,9 @@
 namespace Mirrorstage.GpuWorker.Rendering;
 
 /// <summary>Where the mesh's vertices go for one frame's drive. The lips are posed from a closed mouth (the
-/// rest photo's inner lips brought together on their midline): the gap opens a quarter upward and three
-/// quarters downward with the jaw, along a smooth profile from corner to corner; the outer lip contours follow
+/// rest photo's inner lips brought together on their midline): up to the photo's own opening they part in the
+/// photo's shape; beyond it the gap opens a quarter upward and three quarters downward with the jaw, along a
+/// smooth profile from corner to corner; the outer lip contours follow
 /// their inner ones, so lip thickness holds; the jaw line follows the lower lip; the lips spread or round;
 /// the upper eyelids come down for blinks; then the face, forehead and inner ring turn and shift with the
 /// head about a pivot below the chin. The outer ring stays put.</summary>
@@ -42,8 +43,13 @@ public sealed class FacePose
         // The lip gap's shape from corner (t = 0) to corner (t = 1): rounder when the lips round.
         float Profile(float t) => MathF.Pow(MathF.Max(0, MathF.Sin(MathF.PI * t)), 0.75f - 0.4f * rounding);
         float Half(int i) => (Lerp(_innerU, _innerLowerV, U(rest, i)) - Lerp(_innerU, _innerUpperV, U(rest, i))) / 2;
-        float UpperMove(float t, float half) => half - 0.25f * gap * Profile(t);
-        float LowerMove(float t, float half) => -half + 0.75f * gap * Profile(t);
+        // Up to the photo's own opening the lips part in the photo's shape (closing over its teeth evenly);
+        // beyond it the extra opens from the middle, a quarter upward and three quarters with the jaw.
+        var photoGap = 2 * Half(66);
+        var share = photoGap > 0.5f ? Math.Min(1, gap / photoGap) : 1;
+        var extra = Math.Max(0, gap - photoGap);
+        float UpperMove(float t, float half) => half * (1 - share) - 0.25f * extra * Profile(t);
+        float LowerMove(float t, float half) => -half * (1 - share) + 0.75f * extra * Profile(t);
 
         var corners = new HashSet<int>();
         foreach (var (chain, upper, inner) in new[] { (FaceMesh.InnerUpper, true, true), (FaceMesh.InnerLower, false, true), (FaceMesh.OuterUpper, true, false), (FaceMesh.OuterLower, false, false) })

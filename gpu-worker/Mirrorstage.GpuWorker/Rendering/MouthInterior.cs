@@ -19,6 +19,7 @@ public sealed class MouthInterior : IDisposable
     private readonly GCHandle _bufferHandle;
     private readonly float[] _restUpper = new float[9], _restLower = new float[9], _restU = new float[9], _restUl = new float[9];
     private readonly float[] _u = new float[9], _vUp = new float[9], _ul = new float[9], _vLow = new float[9];
+    private float[] _top = [], _bottom = [], _srcTop = [], _srcBottom = [];
 
     /// <summary>Whether the photo's own teeth show (its lips are apart).</summary>
     public bool PhotoTeeth { get; }
@@ -45,6 +46,17 @@ public sealed class MouthInterior : IDisposable
 
         float ux = _mesh.U.X, uy = _mesh.U.Y, vx = _mesh.V.X, vy = _mesh.V.Y, mw = _mesh.MouthWidth;
         float u0 = _u[0], u1 = _u[^1], su0 = _restU[0], su1 = _restU[^1];
+        if (u1 - u0 < 2) return;
+        // Per pixel of u: the posed lips, and (at the same place along the mouth) the photo's.
+        var first = (int)MathF.Floor(u0);
+        var n = (int)MathF.Ceiling(u1) - first + 2;
+        if (_top.Length < n) (_top, _bottom, _srcTop, _srcBottom) = (new float[n], new float[n], new float[n], new float[n]);
+        for (var k = 0; k < n; k++)
+        {
+            var at = first + k;
+            var su = su0 + Math.Clamp((at - u0) / (u1 - u0), 0, 1) * (su1 - su0);
+            (_top[k], _bottom[k], _srcTop[k], _srcBottom[k]) = (Lerp(_u, _vUp, at), Lerp(_ul, _vLow, at), Lerp(_restU, _restUpper, su), Lerp(_restUl, _restLower, su));
+        }
         for (var y = 0; y < roi.Height; y++)
         {
             for (var x = 0; x < roi.Width; x++)
@@ -53,7 +65,9 @@ public sealed class MouthInterior : IDisposable
                 float pu = px * ux + py * uy, pv = px * vx + py * vy;
                 var t = (pu - u0) / (u1 - u0);
                 if (t <= 0 || t >= 1) continue;
-                float top = Lerp(_u, _vUp, pu), bottom = Lerp(_ul, _vLow, pu), gap = bottom - top;
+                var k = (int)(pu - first);
+                var f = pu - first - k;
+                float top = _top[k] + (_top[k + 1] - _top[k]) * f, bottom = _bottom[k] + (_bottom[k + 1] - _bottom[k]) * f, gap = bottom - top;
                 if (gap <= 0.05f) continue;
                 var cover = Math.Clamp(MathF.Min(pv - top, bottom - pv) + 0.5f, 0, 1) * Math.Clamp(gap, 0, 1);
                 if (cover <= 0) continue;
@@ -61,15 +75,16 @@ public sealed class MouthInterior : IDisposable
                 float a = MathF.Max(0, pv - top), b = MathF.Max(0, bottom - pv);
                 var centre = MathF.Sin(MathF.PI * t);
                 var su = su0 + t * (su1 - su0);
+                float srcTop = _srcTop[k] + (_srcTop[k + 1] - _srcTop[k]) * f, srcBottom = _srcBottom[k] + (_srcBottom[k + 1] - _srcBottom[k]) * f;
                 float hu, hl;
-                if (PhotoTeeth) hu = hl = (Lerp(_restUl, _restLower, su) - Lerp(_restU, _restUpper, su)) / 2;
+                if (PhotoTeeth) hu = hl = (srcBottom - srcTop) / 2;
                 else (hu, hl) = (0.09f * mw * MathF.Sqrt(centre), 0.045f * mw * MathF.Sqrt(centre));
 
                 Vec3f colour;
                 if (a < hu && a * hl <= b * hu)
-                    colour = PhotoTeeth ? Sample(su, Lerp(_restU, _restUpper, su) + a) : Tooth(t, a, hu, gap, mw, 1f);
+                    colour = PhotoTeeth ? Sample(su, srcTop + a) : Tooth(t, a, hu, gap, mw, 1f);
                 else if (b < hl)
-                    colour = PhotoTeeth ? Sample(su, Lerp(_restUl, _restLower, su) - b) : Tooth(t, hl - b, hl, gap, mw, 0.78f);
+                    colour = PhotoTeeth ? Sample(su, srcBottom - b) : Tooth(t, hl - b, hl, gap, mw, 0.78f);
                 else
                     colour = Cavity(a - hu, b - hl, gap - hu - hl, t, centre, mw);
 

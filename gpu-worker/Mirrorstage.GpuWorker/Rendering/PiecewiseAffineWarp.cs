@@ -31,7 +31,8 @@ public sealed class PiecewiseAffineWarp : IDisposable
         for (var y = roi.Top; y < roi.Bottom; y++)
         {
             var row = y * _width;
-            for (var x = roi.Left; x < roi.Right; x++) { _mapX[row + x] = x; _mapY[row + x] = y; }
+            _mapY.AsSpan(row + roi.Left, roi.Width).Fill(y);
+            for (var x = roi.Left; x < roi.Right; x++) _mapX[row + x] = x;
         }
         for (var t = 0; t < triangles.Length; t += 3)
             if (Moved(rest, posed, triangles[t]) || Moved(rest, posed, triangles[t + 1]) || Moved(rest, posed, triangles[t + 2]))
@@ -67,7 +68,8 @@ public sealed class PiecewiseAffineWarp : IDisposable
         return new Rect(left, top, right - left, bottom - top);
     }
 
-    /// <summary>Rasterises the posed triangle (a, b, c) and writes, for each pixel inside, where it comes from.</summary>
+    /// <summary>Rasterises the posed triangle (a, b, c) row by row and writes, for each pixel whose centre is
+    /// inside, where it comes from: the affine map from the posed to the rest triangle, stepped along the row.</summary>
     private void Fill(float[] rest, float[] posed, int a, int b, int c, Rect roi)
     {
         float ax = posed[2 * a], ay = posed[2 * a + 1], bx = posed[2 * b], by = posed[2 * b + 1], cx = posed[2 * c], cy = posed[2 * c + 1];
@@ -75,25 +77,39 @@ public sealed class PiecewiseAffineWarp : IDisposable
         if (MathF.Abs(area) < 1e-4f) return; // collapsed (a closed eyelid, a shut mouth): covers no pixel
         var inv = 1 / area;
         float sax = rest[2 * a], say = rest[2 * a + 1], sbx = rest[2 * b], sby = rest[2 * b + 1], scx = rest[2 * c], scy = rest[2 * c + 1];
-        var top = Math.Max(roi.Top, (int)MathF.Floor(MathF.Min(ay, MathF.Min(by, cy))));
-        var bottom = Math.Min(roi.Bottom - 1, (int)MathF.Ceiling(MathF.Max(ay, MathF.Max(by, cy))));
-        var left = Math.Max(roi.Left, (int)MathF.Floor(MathF.Min(ax, MathF.Min(bx, cx))));
-        var right = Math.Min(roi.Right - 1, (int)MathF.Ceiling(MathF.Max(ax, MathF.Max(bx, cx))));
-        const float eps = -1e-4f;
+        // Barycentric weights are affine in (x, y): wb = pb.(x - ax, y - ay), wc = pc.(x - ax, y - ay).
+        float wbx = (cy - ay) * inv, wby = -(cx - ax) * inv, wcx = -(by - ay) * inv, wcy = (bx - ax) * inv;
+        // Source position = s_a + wb (s_b - s_a) + wc (s_c - s_a): its step per pixel along a row.
+        float dxx = wbx * (sbx - sax) + wcx * (scx - sax), dyx = wbx * (sby - say) + wcx * (scy - say);
+        var top = Math.Max(roi.Top, (int)MathF.Ceiling(MathF.Min(ay, MathF.Min(by, cy))));
+        var bottom = Math.Min(roi.Bottom - 1, (int)MathF.Floor(MathF.Max(ay, MathF.Max(by, cy))));
         for (var y = top; y <= bottom; y++)
         {
+            // The row's span inside all three edges: each weight >= 0 bounds x from one side.
+            float lo = roi.Left, hi = roi.Right - 1;
+            if (!Clip(wbx, wby * (y - ay) - wbx * ax, ref lo, ref hi) || !Clip(wcx, wcy * (y - ay) - wcx * ax, ref lo, ref hi)
+                || !Clip(-wbx - wcx, 1 - (wby + wcy) * (y - ay) + (wbx + wcx) * ax, ref lo, ref hi)) continue;
+            int x0 = (int)MathF.Ceiling(lo), x1 = (int)MathF.Floor(hi);
+            if (x0 > x1) continue;
+            float wb = wbx * (x0 - ax) + wby * (y - ay), wc = wcx * (x0 - ax) + wcy * (y - ay);
+            float sx = sax + wb * (sbx - sax) + wc * (scx - sax), sy = say + wb * (sby - say) + wc * (scy - say);
             var row = y * _width;
-            for (var x = left; x <= right; x++)
+            for (var x = x0; x <= x1; x++, sx += dxx, sy += dyx)
             {
-                // Barycentric weights of the pixel in the posed triangle.
-                var wb = ((x - ax) * (cy - ay) - (y - ay) * (cx - ax)) * inv;
-                var wc = ((bx - ax) * (y - ay) - (by - ay) * (x - ax)) * inv;
-                var wa = 1 - wb - wc;
-                if (wa < eps || wb < eps || wc < eps) continue;
-                _mapX[row + x] = wa * sax + wb * sbx + wc * scx;
-                _mapY[row + x] = wa * say + wb * sby + wc * scy;
+                _mapX[row + x] = sx;
+                _mapY[row + x] = sy;
             }
         }
+    }
+
+    /// <summary>Narrows [lo, hi] to where k x + m >= 0 (with a hair of tolerance so shared edges leave no gap).</summary>
+    private static bool Clip(float k, float m, ref float lo, ref float hi)
+    {
+        const float eps = 1e-4f;
+        if (MathF.Abs(k) < 1e-9f) return m >= -eps;
+        var x = (-m - eps) / k;
+        if (k > 0) lo = MathF.Max(lo, x); else hi = MathF.Min(hi, x);
+        return lo <= hi;
     }
 
     public void Dispose()

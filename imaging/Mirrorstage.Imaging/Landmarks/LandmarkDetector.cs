@@ -9,11 +9,12 @@ public sealed record LandmarkFit(FaceLandmarks? Landmarks, string? Problem);
 /// <summary>Fits the 68 landmarks of a face inside a face box with dlib's 68-point regression-tree model
 /// (Debian's libdlib-data; the path is Mirrorstage:Images:LandmarkModelPath). The model was trained on boxes
 /// from dlib's own detector, not OpenCV's: the box is therefore re-derived from the fitted shape (the box in
-/// which the mean shape best matches it) and the cascade run again until the box settles. The model is read
-/// once, on first use, and shared: prediction only reads it.</summary>
+/// which the mean shape best matches it) and the cascade run again until the box settles. The model (about
+/// 70 MB in memory) is read once per process and file, on first use, and shared: prediction only reads it.</summary>
 public sealed class LandmarkDetector
 {
     private const int MaxRounds = 6;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<ShapePredictor>> Loaded = new();
     private readonly Lazy<ShapePredictor> _predictor;
 
     public LandmarkDetector(IOptions<ImageOptions> options)
@@ -21,7 +22,9 @@ public sealed class LandmarkDetector
         var path = options.Value.LandmarkModelPath;
         if (!File.Exists(path))
             throw new FileNotFoundException($"Landmark model not found at {path}; install Debian's libdlib-data or set Mirrorstage:Images:LandmarkModelPath.", path);
-        _predictor = new(() => new ShapePredictor(CheckParts(ShapeModel.Load(path), path)));
+        var file = new FileInfo(path);
+        _predictor = Loaded.GetOrAdd($"{file.FullName}|{file.Length}|{file.LastWriteTimeUtc.Ticks}",
+            _ => new(() => new ShapePredictor(CheckParts(ShapeModel.Load(path), path))));
     }
 
     public LandmarkDetector(ShapeModel model) => _predictor = new(() => new ShapePredictor(CheckParts(model, "the model")));

@@ -15,5 +15,4 @@ internal static class FixtureFace
 
     public static LandmarkDetector Landmarks => Detector.Value;
     public static ProcessedImage Image => Processed.Value;
-    public static ReferenceImageProcessor Processor() => new(Options, new FaceDetector(Options), Detector.Value);
 }
