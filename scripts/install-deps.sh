@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the gateway and its tests need on a fresh Debian 12 machine:
-# PostgreSQL, RabbitMQ, OpenCV's runtime dependency and Haar cascades, ffmpeg, python3-onnx (test models),
+# Installs what the gateway and its tests need on a fresh Debian 12 machine: PostgreSQL, OpenCV's runtime
+# dependency and Haar cascades, ffmpeg; for the tests also RabbitMQ, nginx-rtmp, python3-onnx (test models),
 # Azurite and the chain rig (npm).
+# --run: only what running the product needs (scripts/run.sh).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 need=()
@@ -10,9 +11,12 @@ need=()
 [ -f /usr/share/dlib/shape_predictor_68_face_landmarks.dat ] || need+=(libdlib-data)
 dpkg -s libgtk-3-0 >/dev/null 2>&1 || need+=(libgtk-3-0)
 command -v ffprobe >/dev/null || need+=(ffmpeg)
-command -v rabbitmq-server >/dev/null || need+=(rabbitmq-server)
-[ -f /usr/lib/nginx/modules/ngx_rtmp_module.so ] || need+=(nginx libnginx-mod-rtmp)
-/usr/bin/python3 -c 'import onnx' 2>/dev/null || need+=(python3-onnx) # writes the test models with the Wav2Lip interface
+tests=true; [ "${1:-}" = "--run" ] && tests=false
+if $tests; then
+  command -v rabbitmq-server >/dev/null || need+=(rabbitmq-server)
+  [ -f /usr/lib/nginx/modules/ngx_rtmp_module.so ] || need+=(nginx libnginx-mod-rtmp)
+  /usr/bin/python3 -c 'import onnx' 2>/dev/null || need+=(python3-onnx) # writes the test models with the Wav2Lip interface
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "apt-get install ${need[*]}"
   [ "$(id -u)" = 0 ] && SUDO="" || SUDO=sudo
@@ -20,6 +24,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 command -v psql >/dev/null || { echo "psql missing: apt-get install postgresql-client" >&2; exit 1; }
+$tests || exit 0
 if [ ! -x "$MS_REPO/scripts/node/node_modules/.bin/azurite-blob" ]; then
   echo "npm ci (azurite)"
   (cd "$MS_REPO/scripts/node" && npm ci --no-audit --no-fund --loglevel=error)

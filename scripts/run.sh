@@ -8,20 +8,21 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/env.sh"
-"$here/install-deps.sh"
-"$here/postgres.sh" start
+"$here/install-deps.sh" --run
 port="${MIRRORSTAGE_PORT:-5080}"
 if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-  echo "port $port is already in use (an earlier run?); stop it or set MIRRORSTAGE_PORT" >&2
-  exit 1
+  ms_port_taken "$port" "the gateway" MIRRORSTAGE_PORT; exit 1
 fi
+# A PostgreSQL this run starts is stopped when it ends; one already serving the port is shared and left alone.
+"$here/postgres.sh" running && started_pg=false || started_pg=true
+"$here/postgres.sh" start
 cd "$MS_REPO"
 dotnet build -c Release -v quiet --nologo cli/Mirrorstage.Cli >/dev/null
 mkdir -p data
 ConnectionStrings__Marten="Host=127.0.0.1;Port=$MS_PG_PORT;Username=postgres;Database=postgres" \
   "$MS_REPO/cli/Mirrorstage.Cli/bin/Release/net10.0/mirrorstage" up --urls "http://127.0.0.1:$port" >data/mirrorstage.log 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; if $started_pg; then "$here/postgres.sh" stop; fi' EXIT
 ms_wait_port 127.0.0.1 "$port" 60 mirrorstage
 echo "mirrorstage (gateway + worker): http://127.0.0.1:$port (log: data/mirrorstage.log)"
 "$MS_REPO/cli/Mirrorstage.Cli/bin/Release/net10.0/mirrorstage" demo --url "http://127.0.0.1:$port"

@@ -1,3 +1,4 @@
+using Mirrorstage.Infrastructure.Telemetry;
 using System.Security.Cryptography;
 using System.Text;
 using Marten;
@@ -84,7 +85,8 @@ public static class CreateSession
             settled?.Payment.Payer is { } payer && payer != "unknown" ? WalletAddress.Normalize(payer) : form.Wallet is { } w ? WalletAddress.Normalize(w) : null,
             settled?.Payment,
             credits is null ? 0 : price,
-            clock.GetUtcNow()));
+            clock.GetUtcNow(),
+            FreeMinutes: Math.Min(pricing.Value.FreeMinutes, form.DurationMinutes)));
 
         await using (var session = store.LightweightSession())
         {
@@ -107,6 +109,8 @@ public static class CreateSession
 
         try
         {
+            MirrorstageTelemetry.TagSession(id);
+            using var span = MirrorstageTelemetry.StartSessionActivity("warm_session.send", id, null, System.Diagnostics.ActivityKind.Producer);
             await queue.SendAsync(new WarmSession(id, clock.GetUtcNow()), ct);
         }
         catch (Exception e)

@@ -81,12 +81,22 @@ public sealed class MouthInterior : IDisposable
                 else (hu, hl) = (0.09f * mw * MathF.Sqrt(centre), 0.045f * mw * MathF.Sqrt(centre));
 
                 Vec3f colour;
-                if (a < hu && a * hl <= b * hu)
-                    colour = PhotoTeeth ? Sample(su, srcTop + a) : Tooth(t, a, hu, gap, mw, 1f);
-                else if (b < hl)
-                    colour = PhotoTeeth ? Sample(su, srcBottom - b) : Tooth(t, hl - b, hl, gap, mw, 0.78f);
+                if (a + b < hu + hl)
+                {
+                    // The lips are closer than the teeth are tall: the teeth meet, each row up to its share.
+                    colour = a * hl <= b * hu
+                        ? PhotoTeeth ? Sample(su, srcTop + a) : Tooth(t, a, hu, gap, mw, 1f)
+                        : PhotoTeeth ? Sample(su, srcBottom - b) : Tooth(t, hl - b, hl, gap, mw, 0.78f);
+                }
                 else
+                {
+                    // Teeth edges blend into the cavity over a pixel, as the lips' edges do.
                     colour = Cavity(a - hu, b - hl, gap - hu - hl, t, centre, mw);
+                    var upper = Math.Clamp(hu - a + 0.5f, 0, 1);
+                    var lower = Math.Clamp(hl - b + 0.5f, 0, 1);
+                    if (upper > 0) colour = Mix(colour, PhotoTeeth ? Sample(su, srcTop + MathF.Min(a, hu)) : Tooth(t, MathF.Min(a, hu), hu, gap, mw, 1f), upper);
+                    else if (lower > 0) colour = Mix(colour, PhotoTeeth ? Sample(su, srcBottom - MathF.Min(b, hl)) : Tooth(t, hl - MathF.Min(b, hl), hl, gap, mw, 0.78f), lower);
+                }
 
                 var i = (y * roi.Width + x) * 3;
                 for (var c = 0; c < 3; c++)

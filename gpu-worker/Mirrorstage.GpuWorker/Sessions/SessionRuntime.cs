@@ -21,6 +21,7 @@ public sealed class SessionRuntime(
 
     public async Task RunAsync(string id, CancellationToken ct)
     {
+        using var scope = log.BeginScope(new Dictionary<string, object> { ["SessionId"] = id });
         var o = options.Value;
         var view = await sessions.ViewAsync(id, ct);
         if (view?.Reference is null) return;
