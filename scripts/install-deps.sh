@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the gateway and its tests need on a fresh Debian 12 machine: PostgreSQL, OpenCV's runtime
-# dependency and Haar cascades, ffmpeg; for the tests also RabbitMQ, nginx-rtmp, Azurite and the chain rig (npm).
+# dependency and Haar cascades, ffmpeg; for the tests also RabbitMQ, nginx-rtmp, python3-onnx (test models),
+# Azurite and the chain rig (npm).
 # --run: only what running the product needs (scripts/run.sh).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -14,6 +15,7 @@ tests=true; [ "${1:-}" = "--run" ] && tests=false
 if $tests; then
   command -v rabbitmq-server >/dev/null || need+=(rabbitmq-server)
   [ -f /usr/lib/nginx/modules/ngx_rtmp_module.so ] || need+=(nginx libnginx-mod-rtmp)
+  /usr/bin/python3 -c 'import onnx' 2>/dev/null || need+=(python3-onnx) # writes the test models with the Wav2Lip interface
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "apt-get install ${need[*]}"

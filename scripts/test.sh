@@ -11,6 +11,9 @@ trap '"$here/services.sh" stop' EXIT
 "$here/services.sh" start || exit 1
 cd "$MS_REPO"
 log="$MS_STATE/test-logs"; mkdir -p "$log"
+# Both ONNX Runtime flavours build; the tests run the CPU one (no GPU here).
+"$here/build-gpu-flavour.sh" >"$log/gpu-flavour.txt" 2>&1; gpu_rc=$?
+tail -n 1 "$log/gpu-flavour.txt"
 
 dotnet test Mirrorstage.sln --nologo "$@" 2>&1 | tee "$log/dotnet.txt"
 dotnet_rc=${PIPESTATUS[0]}
@@ -20,7 +23,7 @@ node_rc=${PIPESTATUS[0]}
 sum() { grep -oE "$1" "$2" | grep -oE '[0-9]+' | paste -sd+ - | bc; }
 passed=$(( $(sum 'Passed: +[0-9]+' "$log/dotnet.txt" || echo 0) + $(sum '^# pass [0-9]+' "$log/conformance.txt" || echo 0) ))
 failed=$(( $(sum 'Failed: +[0-9]+' "$log/dotnet.txt" || echo 0) + $(sum '^# fail [0-9]+' "$log/conformance.txt" || echo 0) ))
-[ "$dotnet_rc" -eq 0 ] && [ "$node_rc" -eq 0 ] || failed=$(( failed > 0 ? failed : 1 ))
+[ "$dotnet_rc" -eq 0 ] && [ "$node_rc" -eq 0 ] && [ "$gpu_rc" -eq 0 ] || failed=$(( failed > 0 ? failed : 1 ))
 echo
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -9,6 +9,7 @@ using Mirrorstage.Infrastructure.Messaging;
 using Mirrorstage.Infrastructure.Storage;
 using Mirrorstage.Infrastructure.Telemetry;
 using Mirrorstage.GpuWorker.Messaging;
+using Mirrorstage.GpuWorker.Rendering.Neural;
 using Mirrorstage.GpuWorker.Sessions;
 using Mirrorstage.Imaging;
 
@@ -24,6 +25,8 @@ public static class WorkerHost
             .PostConfigure(o => o.InternalUrl = Streaming.InternalAddress.Resolve(o.InternalUrl, config["urls"]))
             .Validate(o => o.RenderSlots > 0 && o.Width % 2 == 0 && o.Height % 2 == 0 && o.FramesPerSecond is > 0 and <= 60,
                 "Mirrorstage:Worker: RenderSlots > 0, even Width/Height, FramesPerSecond 1..60.")
+            .Validate(o => new Output.X264Settings(o.EncoderPreset, o.EncoderThreads).IsValid,
+                $"Mirrorstage:Worker: EncoderPreset must be an x264 preset ({string.Join(", ", Output.X264Settings.Presets)}) and EncoderThreads 0 or more.")
             .ValidateOnStart();
         services.AddOptions<BlobOptions>().BindConfiguration(BlobOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
@@ -38,6 +41,7 @@ public static class WorkerHost
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ReferenceChanger>();
         services.AddSingleton<SessionRuntime>();
+        services.AddRenderEngines(); // loads a neural model before sessions are taken
         services.AddHostedService<WarmRequestConsumer>();
         if (!allInOne) services.AddMirrorstageTelemetry(config, "mirrorstage-worker"); // all-in-one: the gateway's
     }

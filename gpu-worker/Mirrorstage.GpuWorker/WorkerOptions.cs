@@ -23,6 +23,14 @@ public sealed class WorkerOptions
 
     public string FfmpegPath { get; set; } = "ffmpeg";
 
+    /// <summary>x264 preset and threads of each session's encode (CPU: see the README for sessions per core).</summary>
+    public string EncoderPreset { get; set; } = "ultrafast";
+    public int EncoderThreads { get; set; } = 1;
+
+    /// <summary>The render engine: "procedural" (no weights) or "wav2lip-onnx" (an ONNX model, see
+    /// Mirrorstage:Worker:Neural).</summary>
+    public string Engine { get; set; } = "procedural";
+
     /// <summary>Audio a session may have queued ahead of playback; more is refused with an error.</summary>
     public int MaxBufferedAudioSeconds { get; set; } = 120;
 

@@ -50,22 +50,23 @@ public sealed class FfmpegOutput : IAsyncDisposable
     /// <param name="connectOptions">Options for the live output's connection (OutputConnection: the original host
     /// name where the target names a checked address).</param>
     public static FfmpegOutput Start(string ffmpegPath, int width, int height, int fps, string protocol, string target, string? recordPath = null,
-        IReadOnlyList<(string Name, string Value)>? connectOptions = null)
+        IReadOnlyList<(string Name, string Value)>? connectOptions = null, X264Settings? x264 = null)
     {
+        x264 ??= X264Settings.Default;
         var fifo = Path.Combine(Path.GetTempPath(), $"mirrorstage-audio-{Guid.NewGuid():N}.pcm");
         using (var mk = Process.Start(new ProcessStartInfo("mkfifo", fifo) { UseShellExecute = false })!) mk.WaitForExit();
         if (!File.Exists(fifo)) throw new IOException($"mkfifo {fifo} failed");
 
-        var args = new List<string>
-        {
+        List<string> args =
+        [
             "-hide_banner", "-loglevel", "error", "-y", // never prompt: stdin is the video
             "-thread_queue_size", "64", "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", $"{width}x{height}", "-r", fps.ToString(), "-i", "pipe:0",
             "-thread_queue_size", "256", "-f", "s16le", "-ar", SampleRate.ToString(), "-ac", "1", "-i", fifo,
             "-map", "0:v", "-map", "1:a",
-            "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
+            "-c:v", "libx264", .. x264.Arguments, "-tune", "zerolatency", "-pix_fmt", "yuv420p",
             "-g", (fps * 2).ToString(), "-keyint_min", (fps * 2).ToString(), "-sc_threshold", "0",
             "-c:a", "aac", "-ar", "44100", "-b:a", "64k",
-        };
+        ];
         args.AddRange(Outputs(protocol, target, recordPath, connectOptions ?? []));
 
         var info = new ProcessStartInfo(ffmpegPath) { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };

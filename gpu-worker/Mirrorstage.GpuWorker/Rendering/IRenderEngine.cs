@@ -10,6 +10,10 @@ public readonly record struct FrameDrive(double MouthOpen, double Spread, double
     public double HeadX { get; init; }
     public double HeadY { get; init; }
     public double HeadRoll { get; init; }
+
+    /// <summary>The frame's own audio (16 kHz mono s16, one frame's worth), for engines that listen (wav2lip-onnx).
+    /// Valid only during Render: the frame loop reuses the buffer.</summary>
+    public ReadOnlyMemory<short> Audio { get; init; }
 }
 
 /// <summary>Turns a reference face and a drive into frames. Engines: procedural (no weights), wav2lip-onnx.</summary>

@@ -22,6 +22,11 @@ public sealed class FrameLoop(AudioTimeline timeline, IRenderEngine engine, Ffmp
     public List<double> LatencyMs { get; } = [];
     public bool Measure { get; init; }
 
+    /// <summary>How many frames the engine shows each frame after its audio arrived (wav2lip-onnx's look-ahead and
+    /// latency budget): the audio, and the utterance ends it carries, are delayed by as much, so they stay with
+    /// their video.</summary>
+    public int AudioDelayFrames { get; init; }
+
     public async Task<string> RunAsync(AfterFrame after, CancellationToken ct)
     {
         using var frame = new Mat(height, width, MatType.CV_8UC3);
@@ -31,14 +36,22 @@ public sealed class FrameLoop(AudioTimeline timeline, IRenderEngine engine, Ffmp
         var mouth = new MouthDrive();
         var frameTime = TimeSpan.FromSeconds(1.0 / fps);
         var clock = Stopwatch.StartNew();
+        var delay = new Queue<(byte[] Pcm, List<(int, long)> Finished)>();
+        for (var i = 0; i < AudioDelayFrames; i++) delay.Enqueue((new byte[pcm.Length], []));
 
         for (long n = 0; !ct.IsCancellationRequested; n++)
         {
             var started = Stopwatch.GetTimestamp();
             var finished = timeline.Pull(samples, out var speech);
-            engine.Render(mouth.Next(samples, speech, IdleMotion.At(n, fps)), frame);
+            engine.Render(mouth.Next(samples, speech, IdleMotion.At(n, fps)) with { Audio = samples }, frame);
             Marshal.Copy(frame.Data, frameBytes, 0, frameBytes.Length);
             Buffer.BlockCopy(samples, 0, pcm, 0, pcm.Length);
+            if (AudioDelayFrames > 0)
+            {
+                var (late, lateFinished) = delay.Dequeue();
+                delay.Enqueue((pcm, finished));
+                (pcm, finished) = (late, lateFinished);
+            }
             if (Measure)
             {
                 RenderMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);

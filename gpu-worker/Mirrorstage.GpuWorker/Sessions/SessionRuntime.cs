@@ -13,7 +13,8 @@ namespace Mirrorstage.GpuWorker.Sessions;
 /// renders at the frame rate until the store says it ended (DELETE, stop) or it expires.</summary>
 public sealed class SessionRuntime(
     SessionStore sessions, IBlobStore blobs, Marten.IDocumentStore store, Streaming.LiveSessions live, IWarmQueue queue,
-    IOptions<WorkerOptions> options, IOptions<Infrastructure.Outputs.OutputHostOptions> outputHosts, TimeProvider clock, ILogger<SessionRuntime> log)
+    IOptions<WorkerOptions> options, IOptions<Infrastructure.Outputs.OutputHostOptions> outputHosts, TimeProvider clock, ILogger<SessionRuntime> log,
+    Rendering.Neural.RenderEngines engines)
 {
     /// <summary>Close code 1012 (service restart): the client should reconnect, the session goes on elsewhere.</summary>
     private const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
@@ -54,7 +55,8 @@ public sealed class SessionRuntime(
         using var _ = face;
         var part = clock.GetUtcNow().ToUnixTimeMilliseconds(); // one recording per worker that streams the session
         var recording = o.Record ? Path.Combine(o.RecordingFolder, $"{id}-{part}.mp4") : null;
-        var output = FfmpegOutput.Start(o.FfmpegPath, o.Width, o.Height, o.FramesPerSecond, view.OutputProtocol, target.Url, recording, target.Options);
+        var output = FfmpegOutput.Start(o.FfmpegPath, o.Width, o.Height, o.FramesPerSecond, view.OutputProtocol, target.Url, recording, target.Options,
+            new(o.EncoderPreset, o.EncoderThreads));
         var session = new Streaming.LiveSession(id, view.TokenHash, o.MaxBufferedAudioSeconds * FfmpegOutput.SampleRate);
         live.Add(session);
         try
@@ -128,7 +130,7 @@ public sealed class SessionRuntime(
         var id = session.Id;
         var reconcileEvery = Math.Max(1, (int)(o.ReconcileSeconds * o.FramesPerSecond));
         var warned = false;
-        var loop = new FrameLoop(session.Timeline, face, output, o.Width, o.Height, o.FramesPerSecond);
+        var loop = new FrameLoop(session.Timeline, face, output, o.Width, o.Height, o.FramesPerSecond) { AudioDelayFrames = engines.DelayFrames };
         var reason = await loop.RunAsync(async (n, finished) =>
         {
             foreach (var (utterance, endSample) in finished)
@@ -175,7 +177,7 @@ public sealed class SessionRuntime(
         var face = await Imaging.ReferenceImages.LoadAsync(blobs, cropKey, ct);
         if (face is null) return null;
         using var reference = Cv2.ImDecode(face.CropPng, ImreadModes.Color);
-        return reference.Empty() ? null : new ProceduralEngine(reference, face.Landmarks, o.Width, o.Height);
+        return reference.Empty() ? null : engines.Create(reference, face.Landmarks);
     }
 }
 
