@@ -24,9 +24,8 @@ public class CreditPaymentTests(PaidGateway gateway)
 
     private static string PersonalSign(byte[] key, string text)
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
-        var sig = Secp256k1.Sign(Keccak.Hash([.. Encoding.UTF8.GetBytes($"\x19Ethereum Signed Message:\n{bytes.Length}"), .. bytes]), key);
-        return Hex.Encode([.. sig.R, .. sig.S, (byte)(sig.V + 27)]);
+        // A wallet's personal_sign, as Nethereum's EIP-191 signer makes it.
+        return new Nethereum.Signer.EthereumMessageSigner().EncodeUTF8AndSign(text, new Nethereum.Signer.EthECKey(key, true));
     }
 
     private async Task GrantAsync(string wallet, long amount)

@@ -76,7 +76,7 @@ public sealed class CreditChallenges(IOptions<GatewayOptions> options, TimeProvi
         if (WalletAddress.IsEvm(wallet))
         {
             if (!Hex.TryDecode(signature, 65, out var sig)) return false;
-            var digest = Keccak.Hash([.. Encoding.UTF8.GetBytes($"\x19Ethereum Signed Message:\n{text.Length}"), .. text]);
+            var digest = new Nethereum.Signer.EthereumMessageSigner().HashPrefixedMessage(text); // EIP-191 personal_sign
             var signer = Secp256k1.RecoverAddress(digest, Secp256k1.Signature.Parse(sig)!);
             return signer is not null && Hex.Encode(signer) == wallet;
         }

@@ -6,6 +6,7 @@ import { startChain, KEYS, TOKEN_NAME, TOKEN_VERSION } from "../rig/chain.mjs";
 import { startFacilitator } from "../rig/facilitator.mjs";
 import { createDatabase, psql, startGateway } from "../rig/gateway.mjs";
 import { decode, handMadePayment, officialClient, sessionForm } from "../rig/payments.mjs";
+import { ports } from "../rig/ports.mjs";
 
 const PRICE_15_MIN = 1_000_000n;
 let chain, facilitator;
@@ -17,8 +18,8 @@ before(async () => {
   chain = await startChain();
   facilitator = await startFacilitator(chain);
   const network = { Network: "eip155:31337", Asset: chain.token, PayTo: chain.payTo, AssetName: TOKEN_NAME, AssetVersion: TOKEN_VERSION };
-  gateways.facilitator = await startGateway({ port: 58101, network: { ...network, FacilitatorUrl: facilitator.url } });
-  gateways.self = await startGateway({ port: 58102, network: { ...network, Settlement: "self", RpcUrl: chain.rpcUrl, RelayerPrivateKey: KEYS[2] } });
+  gateways.facilitator = await startGateway({ port: ports.gatewayFacilitator, network: { ...network, FacilitatorUrl: facilitator.url } });
+  gateways.self = await startGateway({ port: ports.gatewaySelf, network: { ...network, Settlement: "self", RpcUrl: chain.rpcUrl, RelayerPrivateKey: KEYS[2] } });
 });
 
 after(async () => {

@@ -7,8 +7,9 @@ import { ExactEvmScheme } from "@x402/evm/exact/facilitator";
 import { createWalletClient, http, publicActions } from "viem";
 import { KEYS } from "./chain.mjs";
 import { privateKeyToAccount } from "viem/accounts";
+import { ports } from "./ports.mjs";
 
-export async function startFacilitator(chain, { port = 58402 } = {}) {
+export async function startFacilitator(chain, { port = ports.facilitator } = {}) {
   const account = privateKeyToAccount(KEYS[1]);
   const client = createWalletClient({ account, chain: chain.chain, transport: http(chain.rpcUrl) }).extend(publicActions);
   const signer = toFacilitatorEvmSigner({

@@ -2,19 +2,23 @@ using System.Numerics;
 using System.Text.Json.Nodes;
 using Mirrorstage.X402.Facilitators;
 using Mirrorstage.X402.Models;
+using Nethereum.ABI.FunctionEncoding;
+using Nethereum.Hex.HexTypes;
+using Nethereum.JsonRpc.Client;
+using Nethereum.RPC.Fee1559Suggestions;
+using Nethereum.Web3.Accounts;
 
 namespace Mirrorstage.X402.Evm;
 
 /// <summary>Verifies EVM "exact" payments itself and settles them by sending transferWithAuthorization from the
-/// gateway's own relayer key: an EIP-1559 transaction built, signed and submitted here, then its receipt awaited.</summary>
-public sealed class SelfSettlingEvmFacilitator(EvmRpc rpc, byte[] relayerKey, TimeProvider clock, TimeSpan receiptTimeout) : IFacilitator
+/// gateway's own relayer key: an EIP-1559 transaction signed by Nethereum's account signer and sent over its
+/// JSON-RPC client, then its receipt polled for until the timeout.</summary>
+public sealed class SelfSettlingEvmFacilitator(IClient rpc, byte[] relayerKey, TimeProvider clock, TimeSpan receiptTimeout) : IFacilitator
 {
-    private static readonly byte[] BalanceOf = Keccak.Hash("balanceOf(address)")[..4];
-    private static readonly byte[] AuthorizationState = Keccak.Hash("authorizationState(address,bytes32)")[..4];
-    private readonly byte[] _relayer = Secp256k1.AddressOf(relayerKey);
+    private readonly string _relayer = Hex.Encode(Secp256k1.AddressOf(relayerKey));
     private readonly SemaphoreSlim _sending = new(1, 1); // one relayer, one nonce sequence
 
-    public string RelayerAddress => Hex.Encode(_relayer);
+    public string RelayerAddress => _relayer;
 
     public async Task<VerifyResponse> VerifyAsync(PaymentPayload payload, PaymentRequirements requirements, CancellationToken ct) =>
         (await VerifyOnChainAsync(payload, requirements, ct)).Response;
@@ -26,24 +30,23 @@ public sealed class SelfSettlingEvmFacilitator(EvmRpc rpc, byte[] relayerKey, Ti
             return new SettleResponse(false, "", requirements.Network, verdict.Payer, verdict.InvalidReason, verdict.InvalidMessage);
 
         EvmExactVerifier.TryChainId(requirements.Network, out var chainId);
-        var token = Hex.Decode(requirements.Asset);
-        var data = authorization.CallData();
+        var web3 = new Nethereum.Web3.Web3(new Account(relayerKey, chainId), rpc);
+        var call = authorization.Call();
         string hash;
         await _sending.WaitAsync(ct);
         try
         {
-            var nonce = await rpc.QuantityAsync("eth_getTransactionCount", ct, Hex.Encode(_relayer), "pending");
-            var gas = await rpc.EstimateGasAsync(_relayer, token, data, ct) * 12 / 10;
-            var tip = await TipAsync(ct);
-            var baseFee = await BaseFeeAsync(ct);
-            var tx = new Eip1559Transaction(chainId, nonce, tip, baseFee * 2 + tip, gas, token, BigInteger.Zero, data);
-            hash = (await rpc.CallAsync("eth_sendRawTransaction", ct, Hex.Encode(tx.Sign(relayerKey))))!.GetValue<string>();
+            var handler = web3.Eth.GetContractTransactionHandler<TransferWithAuthorizationFunction>();
+            call.Gas = new HexBigInteger((await handler.EstimateGasAsync(requirements.Asset, call)).Value * 12 / 10);
+            var fee = await new SimpleFeeSuggestionStrategy(rpc).SuggestFeeAsync();
+            (call.MaxFeePerGas, call.MaxPriorityFeePerGas) = (fee.MaxFeePerGas, fee.MaxPriorityFeePerGas);
+            hash = await handler.SendRequestAsync(requirements.Asset, call); // nonce: the relayer's pending count
         }
-        catch (EvmRpc.RpcException e)
+        catch (Exception e) when (Refused(e))
         {
             return new SettleResponse(false, "", requirements.Network, verdict.Payer, "transaction_failed", e.Message);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (Unreachable(e, ct))
         {
             throw new FacilitatorUnavailableException($"EVM RPC unreachable: {e.Message}", e);
         }
@@ -52,9 +55,8 @@ public sealed class SelfSettlingEvmFacilitator(EvmRpc rpc, byte[] relayerKey, Ti
             _sending.Release();
         }
 
-        var receipt = await WaitForReceiptAsync(hash, ct);
-        var succeeded = receipt["status"]?.GetValue<string>() == "0x1";
-        return succeeded
+        var receipt = await WaitForReceiptAsync(web3, hash, ct);
+        return receipt.Status?.Value == BigInteger.One
             ? new SettleResponse(true, hash, requirements.Network, verdict.Payer, Amount: requirements.Amount)
             : new SettleResponse(false, hash, requirements.Network, verdict.Payer, "transaction_reverted", "transferWithAuthorization reverted on chain.");
     }
@@ -67,48 +69,55 @@ public sealed class SelfSettlingEvmFacilitator(EvmRpc rpc, byte[] relayerKey, Ti
     {
         if (EvmExactVerifier.Check(payload, requirements, clock.GetUtcNow(), out var a) is { } refused) return (refused, null);
         var payer = Hex.Encode(a!.From);
-        var token = Hex.Decode(requirements.Asset);
+        var eth = new Nethereum.Web3.Web3(rpc).Eth;
         try
         {
-            var balance = new BigInteger(await rpc.EthCallAsync(token, [.. BalanceOf, .. Hex.Word(a.From)], null, ct), isUnsigned: true, isBigEndian: true);
+            var balance = await eth.GetContractQueryHandler<BalanceOfFunction>().QueryAsync<BigInteger>(requirements.Asset, new BalanceOfFunction { Account = payer });
             if (balance < a.Value)
                 return (new VerifyResponse(false, "insufficient_funds", $"The payer holds {balance} atomic units.", payer), null);
-            var used = await rpc.EthCallAsync(token, [.. AuthorizationState, .. Hex.Word(a.From), .. a.Nonce], null, ct);
-            if (used.Any(b => b != 0))
+            var used = await eth.GetContractQueryHandler<AuthorizationStateFunction>().QueryAsync<bool>(requirements.Asset, new AuthorizationStateFunction { Authorizer = payer, AuthorizationNonce = a.Nonce });
+            if (used)
                 return (new VerifyResponse(false, "invalid_exact_evm_payload_authorization_nonce_used", "This authorization was already used on chain.", payer), null);
-            await rpc.EthCallAsync(token, a.CallData(), _relayer, ct); // simulate: reverts throw
+            var simulation = a.Call();
+            simulation.FromAddress = _relayer;
+            await eth.GetContractQueryHandler<TransferWithAuthorizationFunction>().QueryRawAsync(requirements.Asset, simulation); // reverts throw
         }
-        catch (EvmRpc.RpcException e)
+        catch (Exception e) when (Refused(e))
         {
             return (new VerifyResponse(false, "invalid_exact_evm_payload_simulation_failed", e.Message, payer), null);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (Unreachable(e, ct))
         {
             throw new FacilitatorUnavailableException($"EVM RPC unreachable: {e.Message}", e);
         }
         return (new VerifyResponse(true, Payer: payer), a);
     }
 
-    private async Task<BigInteger> TipAsync(CancellationToken ct)
+    private async Task<Nethereum.RPC.Eth.DTOs.TransactionReceipt> WaitForReceiptAsync(Nethereum.Web3.Web3 web3, string hash, CancellationToken ct)
     {
-        try { return await rpc.QuantityAsync("eth_maxPriorityFeePerGas", ct); }
-        catch (EvmRpc.RpcException) { return 1_000_000_000; }
-    }
-
-    private async Task<BigInteger> BaseFeeAsync(CancellationToken ct)
-    {
-        var block = await rpc.CallAsync("eth_getBlockByNumber", ct, "latest", false);
-        return block?["baseFeePerGas"]?.GetValue<string>() is { } fee ? Hex.ParseQuantity(fee) : await rpc.QuantityAsync("eth_gasPrice", ct);
-    }
-
-    private async Task<JsonObject> WaitForReceiptAsync(string hash, CancellationToken ct)
-    {
-        var deadline = clock.GetUtcNow() + receiptTimeout;
-        while (clock.GetUtcNow() < deadline)
+        using var deadline = new CancellationTokenSource(receiptTimeout, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        var polling = web3.TransactionManager.TransactionReceiptService;
+        polling.SetPollingRetryIntervalInMilliseconds(100);
+        try
         {
-            if (await rpc.ReceiptAsync(hash, ct) is { } receipt) return receipt;
-            await Task.Delay(100, ct);
+            return await polling.PollForReceiptAsync(hash, linked.Token);
         }
-        throw new FacilitatorUnavailableException($"No receipt for {hash} within {receiptTimeout.TotalSeconds:0} s.");
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new FacilitatorUnavailableException($"No receipt for {hash} within {receiptTimeout.TotalSeconds:0} s.");
+        }
+        catch (Exception e) when (Unreachable(e, ct))
+        {
+            throw new FacilitatorUnavailableException($"EVM RPC unreachable while awaiting {hash}: {e.Message}", e);
+        }
     }
+
+    /// <summary>The node answered and said no (an RPC error, a revert): the payment's fault.</summary>
+    private static bool Refused(Exception e) => e is RpcResponseException or SmartContractRevertException or Nethereum.Contracts.SmartContractCustomErrorRevertException;
+
+    /// <summary>The node could not be asked: not the payer's fault.</summary>
+    private static bool Unreachable(Exception e, CancellationToken ct) =>
+        e is RpcClientUnknownException or RpcClientTimeoutException or HttpRequestException
+        || (e is TaskCanceledException && !ct.IsCancellationRequested);
 }
