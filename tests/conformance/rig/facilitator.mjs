@@ -22,7 +22,12 @@ export async function startFacilitator(chain, { port = ports.facilitator } = {})
     getCode: (args) => client.getCode(args),
   });
   const facilitator = new x402Facilitator().register("eip155:31337", new ExactEvmScheme(signer));
+  return serveFacilitator(facilitator, port);
+}
 
+/** Serves an official x402Facilitator over the standard HTTP API, counting the calls it answers. */
+export async function serveFacilitator(facilitator, port) {
+  const calls = { verify: 0, settle: 0 };
   const server = createServer(async (req, res) => {
     const send = (status, body) => { res.writeHead(status, { "content-type": "application/json" }); res.end(JSON.stringify(body, (_, v) => (typeof v === "bigint" ? v.toString() : v))); };
     try {
@@ -30,13 +35,13 @@ export async function startFacilitator(chain, { port = ports.facilitator } = {})
       let raw = "";
       for await (const chunk of req) raw += chunk;
       const body = JSON.parse(raw);
-      if (req.method === "POST" && req.url === "/verify") return send(200, await facilitator.verify(body.paymentPayload, body.paymentRequirements));
-      if (req.method === "POST" && req.url === "/settle") return send(200, await facilitator.settle(body.paymentPayload, body.paymentRequirements));
+      if (req.method === "POST" && req.url === "/verify") { calls.verify++; return send(200, await facilitator.verify(body.paymentPayload, body.paymentRequirements)); }
+      if (req.method === "POST" && req.url === "/settle") { calls.settle++; return send(200, await facilitator.settle(body.paymentPayload, body.paymentRequirements)); }
       send(404, { error: "not found" });
     } catch (e) {
       send(500, { error: String(e?.message ?? e) });
     }
   });
   await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((r) => server.close(r)) };
+  return { url: `http://127.0.0.1:${port}`, calls, stop: () => new Promise((r) => server.close(r)) };
 }
