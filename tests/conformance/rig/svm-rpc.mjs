@@ -3,7 +3,7 @@
 // sent transaction is "finalized" as soon as the VM has run it.
 import { createServer } from "node:http";
 import { LiteSVM } from "litesvm";
-import { getBase58Decoder, getBase64Decoder, getBase64Encoder, getTransactionDecoder } from "@solana/kit";
+import { getBase58Decoder, getBase64Decoder, getBase64Encoder, getCompiledTransactionMessageDecoder, getTransactionDecoder } from "@solana/kit";
 
 // litesvm's TransactionErrorFieldless, in its order: the names a validator's RPC prints.
 const FIELDLESS = ["AccountInUse", "AccountLoadedTwice", "AccountNotFound", "ProgramAccountNotFound", "InsufficientFundsForFee",
@@ -29,7 +29,7 @@ const landsOnChain = (err) => typeof err === "object" && "InstructionError" in e
 
 export async function startSvmRpc({ port }) {
   const svm = new LiteSVM();
-  const statuses = new Map(); // signature -> { slot, err }
+  const statuses = new Map(); // signature -> { slot, err, wire (base64), accounts }
   const sentOrder = [];
   const b58 = getBase58Decoder();
   const decodeTx = (b64) => getTransactionDecoder().decode(getBase64Encoder().encode(b64));
@@ -68,9 +68,21 @@ export async function startSvmRpc({ port }) {
       const result = svm.sendTransaction(tx);
       const err = typeof result.err === "function" ? errorJson(result.err()) : null;
       if (err && !landsOnChain(err)) throw { code: -32002, message: `Transaction simulation failed: ${JSON.stringify(err)}`, data: { err, logs: result.meta().logs() } };
-      statuses.set(signature, { slot: slot(), err });
+      const accounts = getCompiledTransactionMessageDecoder().decode(tx.messageBytes).staticAccounts.map(String);
+      statuses.set(signature, { slot: slot(), err, wire: b64, accounts });
       sentOrder.push(signature);
       return signature;
+    },
+    isBlockhashValid: ([blockhash]) => ({ context: context(), value: blockhash === svm.latestBlockhash() }),
+    getSignaturesForAddress: ([address, { limit = 1000 } = {}]) => sentOrder.filter((s) => statuses.get(s).accounts.includes(address))
+      .reverse().slice(0, limit).map((signature) => {
+        const { slot: at, err } = statuses.get(signature);
+        return { signature, slot: at, err, memo: null, blockTime: null, confirmationStatus: "finalized" };
+      }),
+    getTransaction: ([signature]) => {
+      const status = statuses.get(signature);
+      return status ? { slot: status.slot, blockTime: null, version: 0, transaction: [status.wire, "base64"],
+        meta: { err: status.err, status: status.err ? { Err: status.err } : { Ok: null }, fee: 5000, innerInstructions: [], logMessages: [] } } : null;
     },
     getSignatureStatuses: ([signatures]) => ({ context: context(), value: signatures.map((s) => {
       const status = statuses.get(s);

@@ -3,7 +3,9 @@ using System.Text.Json.Nodes;
 using Mirrorstage.X402.Facilitators;
 using Mirrorstage.X402.Models;
 using Nethereum.ABI.FunctionEncoding;
+using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.Hex.HexTypes;
+using Nethereum.RPC.Eth.DTOs;
 using Nethereum.JsonRpc.Client;
 using Nethereum.RPC.Fee1559Suggestions;
 using Nethereum.Web3.Accounts;
@@ -37,10 +39,13 @@ public sealed class SelfSettlingEvmFacilitator(IClient rpc, byte[] relayerKey, T
         try
         {
             var handler = web3.Eth.GetContractTransactionHandler<TransferWithAuthorizationFunction>();
+            call.Nonce = await web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(_relayer, BlockParameter.CreatePending());
             call.Gas = new HexBigInteger((await handler.EstimateGasAsync(requirements.Asset, call)).Value * 12 / 10);
             var fee = await new SimpleFeeSuggestionStrategy(rpc).SuggestFeeAsync();
             (call.MaxFeePerGas, call.MaxPriorityFeePerGas) = (fee.MaxFeePerGas, fee.MaxPriorityFeePerGas);
-            hash = await handler.SendRequestAsync(requirements.Asset, call); // nonce: the relayer's pending count
+            var raw = (await handler.SignTransactionAsync(requirements.Asset, call)).EnsureHexPrefix(); // EIP-1559, type 2
+            hash = Hex.Encode(Keccak.Hash(Hex.Decode(raw)));
+            await web3.Eth.Transactions.SendRawTransaction.SendRequestAsync(raw);
         }
         catch (Exception e) when (Refused(e))
         {
