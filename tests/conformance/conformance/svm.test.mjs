@@ -122,7 +122,7 @@ describe("Solana, settled by the official facilitator", () => {
     assert.deepEqual(await balances(), before);
   });
 
-  test("one transaction raced by ten requests, five of them re-spelled, buys exactly one session", async () => {
+  test("one transaction raced by ten requests, five of them re-spelled, buys exactly one session", async (t) => {
     const accepted = await requirements();
     const signature = await handMadeSvmPayment(solana, accepted, payer());
     const payment = decode(signature);
@@ -131,6 +131,7 @@ describe("Solana, settled by the official facilitator", () => {
     const before = await balances();
     const responses = await Promise.all([...Array(5).fill(signature), ...respelled].map((s) => post(s)));
     const statuses = responses.map((r) => r.status);
+    t.diagnostic(`statuses (five copies, then five re-spellings): ${statuses}`);
     const ids = new Set(await Promise.all(responses.filter((r) => r.status === 201).map(async (r) => (await r.json()).session_id)));
     assert.equal(ids.size, 1, `statuses ${statuses}`);
     assert.ok(statuses.every((s) => [201, 400, 402, 409].includes(s)), `statuses ${statuses}`);

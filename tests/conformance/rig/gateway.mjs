@@ -21,7 +21,7 @@ export function createDatabase() {
   execFileSync("psql", ["-h", "127.0.0.1", "-p", pgPort, "-U", "postgres", "-d", "postgres", "-c", `create database ${database}`]);
 }
 
-export async function startGateway({ port, network }) {
+export async function startGateway({ port, network, settings = {} }) {
   const bin = process.env.MIRRORSTAGE_GATEWAY_BIN ?? path.join(repo, "functions", "Mirrorstage.Functions", "bin", "Debug", "net10.0", "Mirrorstage.Functions");
   const dir = mkdtempSync(path.join(os.tmpdir(), "ms-gateway-"));
   const env = {
@@ -35,6 +35,7 @@ export async function startGateway({ port, network }) {
     Mirrorstage__Blobs__Folder: path.join(dir, "blobs"),
   };
   for (const [key, value] of Object.entries(network)) env[`Mirrorstage__Payments__Networks__0__${key}`] = String(value);
+  Object.assign(env, settings);
   const child = spawn(bin, [], { cwd: dir, env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => { stderr += d; });

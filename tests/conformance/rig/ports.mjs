@@ -6,8 +6,10 @@ export const ports = {
   gatewayFacilitator: base + 1, // EVM, settling through the official facilitator
   gatewaySelf: base + 2, // EVM, settling itself
   gatewaySvm: base + 3, // Solana, settling through the official SVM facilitator
+  gatewaySvmLossy: base + 4, // Solana, whose settlement answers are lost (reconciliation)
   facilitator: base + 10, // official EVM facilitator
   svmFacilitator: base + 11, // official SVM facilitator
+  svmLossyFacilitator: base + 12, // the same facilitator, losing its settlement answers
   anvil: base + 20, // EVM chain
   svmRpc: base + 21, // Solana JSON-RPC over litesvm
 };

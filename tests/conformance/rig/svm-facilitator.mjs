@@ -7,10 +7,10 @@ import { serveFacilitator } from "./facilitator.mjs";
 import { ports } from "./ports.mjs";
 import { SVM_NETWORK } from "./svm-chain.mjs";
 
-export async function startSvmFacilitator(solana, { port = ports.svmFacilitator } = {}) {
+export async function startSvmFacilitator(solana, { port = ports.svmFacilitator, loseSettleAnswers = false } = {}) {
   const signer = toFacilitatorSvmSigner(solana.feePayer, { defaultRpcUrl: solana.url });
   const facilitator = new x402Facilitator().register(SVM_NETWORK, new ExactSvmScheme(signer));
-  return serveFacilitator(facilitator, port);
+  return serveFacilitator(facilitator, port, { loseSettleAnswers });
 }
 
 /** Asks the official facilitator directly, as the gateway would ("verify" or "settle"): its own answer. */
