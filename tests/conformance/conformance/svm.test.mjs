@@ -7,8 +7,9 @@ import { startSolana, SVM_NETWORK } from "../rig/svm-chain.mjs";
 import { askOfficial, startSvmFacilitator } from "../rig/svm-facilitator.mjs";
 import { createDatabase, psql, startGateway } from "../rig/gateway.mjs";
 import { decode, encode, sessionForm } from "../rig/payments.mjs";
-import { handMadeSvmPayment, lamportTo, officialSvmClient } from "../rig/svm-payments.mjs";
+import { handMadeSvmPayment, lamportTo, officialSvmClient, respellings } from "../rig/svm-payments.mjs";
 import { ports } from "../rig/ports.mjs";
+import { expectRefused, post as postTo, requirements as requirementsOf } from "../rig/requests.mjs";
 
 const PRICE_15_MIN = 1_000_000n;
 let solana, facilitator, gateway;
@@ -34,25 +35,12 @@ after(async () => {
 });
 
 const payer = () => solana.payers[0];
+const requirements = () => requirementsOf(gateway.url);
+const post = (signature, form) => postTo(gateway.url, signature, form);
+
 /** Every balance a payment could move: the payer's and payTo's tokens, the fee payer's lamports and tokens. */
 async function balances(owner = payer().address) {
   return [await solana.balanceOf(owner), await solana.balanceOf(solana.payTo), solana.svm.getBalance(solana.feePayer.address), await solana.balanceOf(solana.feePayer.address)];
-}
-
-async function requirements(path = "/v1/sessions", init = { method: "POST", body: sessionForm() }) {
-  const r = await fetch(gateway.url + path, init);
-  assert.equal(r.status, 402);
-  return decode(r.headers.get("PAYMENT-REQUIRED")).accepts[0];
-}
-
-const post = (signature, form = sessionForm()) =>
-  fetch(gateway.url + "/v1/sessions", { method: "POST", body: form, headers: { "PAYMENT-SIGNATURE": signature } });
-
-async function expectRefused(response, status, code, reason) {
-  const body = await response.json();
-  assert.equal(response.status, status, JSON.stringify(body));
-  assert.equal(body.error.code, code, JSON.stringify(body));
-  if (reason) assert.match(body.error.message, new RegExp(`refused: ${reason} `), JSON.stringify(body));
 }
 
 describe("Solana, settled by the official facilitator", () => {
@@ -179,17 +167,3 @@ describe("Solana, settled by the official facilitator", () => {
     assert.deepEqual(await balances(), before);
   });
 });
-
-/** Other spellings of the same base64 bytes that lenient decoders accept: whitespace, and unused trailing bits. */
-function respellings(b64) {
-  const bytes = Buffer.from(b64, "base64");
-  const variants = [b64.replace(/(.{64})/g, "$1 "), b64.replace(/(.{76})/g, "$1\n"), `${b64.slice(0, 4)} ${b64.slice(4)}`, ` ${b64}`];
-  const padding = b64.endsWith("==") ? 4 : b64.endsWith("=") ? 2 : 0; // unused bits in the last character
-  const body = b64.replace(/=+$/, "");
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const last = alphabet.indexOf(body.at(-1));
-  variants.push(padding ? body.slice(0, -1) + alphabet[last | ((1 << padding) - 1)] + b64.slice(body.length) : `${b64}\t`);
-  for (const v of variants) assert.deepEqual(Buffer.from(v, "base64"), bytes, "a re-spelling decodes to the same transaction");
-  return variants;
-}
-

@@ -7,6 +7,7 @@ import { startFacilitator } from "../rig/facilitator.mjs";
 import { createDatabase, psql, startGateway } from "../rig/gateway.mjs";
 import { decode, handMadePayment, officialClient, sessionForm } from "../rig/payments.mjs";
 import { ports } from "../rig/ports.mjs";
+import { expectRefused, post, requirements } from "../rig/requests.mjs";
 
 const PRICE_15_MIN = 1_000_000n;
 let chain, facilitator;
@@ -35,22 +36,6 @@ after(async () => {
 
 async function balances(...addresses) {
   return Promise.all(addresses.map((a) => chain.balanceOf(a)));
-}
-
-async function requirements(url, path = "/v1/sessions", init = { method: "POST", body: sessionForm() }) {
-  const r = await fetch(url + path, init);
-  assert.equal(r.status, 402);
-  return decode(r.headers.get("PAYMENT-REQUIRED")).accepts[0];
-}
-
-async function post(url, signature, form = sessionForm()) {
-  return fetch(url + "/v1/sessions", { method: "POST", body: form, headers: { "PAYMENT-SIGNATURE": signature } });
-}
-
-async function expectRefused(response, status, code) {
-  const body = await response.json();
-  assert.equal(response.status, status, JSON.stringify(body));
-  assert.equal(body.error.code, code, JSON.stringify(body));
 }
 
 for (const mode of ["facilitator", "self"]) {

@@ -46,3 +46,16 @@ export async function handMadeSvmPayment(solana, accepted, payer, {
 
 /** An instruction no exact payment may carry: the payer also sends a lamport elsewhere. */
 export const lamportTo = (payer, destination) => getTransferSolInstruction({ source: payer, destination, amount: lamports(1n) });
+
+/** Other spellings of the same base64 bytes that lenient decoders accept: whitespace, and unused trailing bits. */
+export function respellings(b64) {
+  const bytes = Buffer.from(b64, "base64");
+  const variants = [b64.replace(/(.{64})/g, "$1 "), b64.replace(/(.{76})/g, "$1\n"), `${b64.slice(0, 4)} ${b64.slice(4)}`, ` ${b64}`];
+  const padding = b64.endsWith("==") ? 4 : b64.endsWith("=") ? 2 : 0; // unused bits in the last character
+  const body = b64.replace(/=+$/, "");
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const last = alphabet.indexOf(body.at(-1));
+  variants.push(padding ? body.slice(0, -1) + alphabet[last | ((1 << padding) - 1)] + b64.slice(body.length) : `${b64}\t`);
+  if (variants.some((v) => !Buffer.from(v, "base64").equals(bytes))) throw new Error("a re-spelling must decode to the same bytes");
+  return variants;
+}
