@@ -60,6 +60,14 @@ public class EvmCryptoTests
             _ = Secp256k1.RecoverAddress(hash, sig with { R = [.. new byte[31], last] });
     }
 
+    [Fact]
+    public void Words_are_ABI_words_and_quantities_read_back()
+    {
+        Assert.Equal("0x000000000000000000000000f39fd6e51aad88f6f4ce6ab8827279cfffb92266", Hex.Encode(Hex.Word(Hex.Decode(DevAddress))));
+        Assert.Equal(new BigInteger(1_000_000), Hex.ParseQuantity(Hex.Encode(Hex.Word(1_000_000))));
+        Assert.Equal(new BigInteger(255), Hex.ParseQuantity("0xff"));
+    }
+
     private static readonly PaymentRequirements Requirement = new("exact", "eip155:31337", "1000000",
         "0x5FbDB2315678afecb367f032d93F642f64180aa3", "0x90F79bf6EB2c4f870365E785982E1f101E93b906", 300,
         new JsonObject { ["name"] = "Mirror USD", ["version"] = "2" });

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Nethereum.ABI;
 using Nethereum.Hex.HexConvertors.Extensions;
+using Nethereum.Hex.HexTypes;
 
 namespace Mirrorstage.X402.Evm;
 
@@ -22,4 +23,10 @@ public static class Hex
 
     /// <summary>An ABI uint256 word.</summary>
     public static byte[] Word(BigInteger value) => new ABIEncode().GetABIEncoded(new ABIValue("uint256", value));
+
+    /// <summary>An address as an ABI word (as event topics carry it).</summary>
+    public static byte[] Word(byte[] address20) => new ABIEncode().GetABIEncoded(new ABIValue("address", Encode(address20)));
+
+    /// <summary>A JSON-RPC quantity or data word read as an unsigned number.</summary>
+    public static BigInteger ParseQuantity(string hex) => new HexBigInteger(hex).Value;
 }
