@@ -1,7 +1,9 @@
 using Marten;
 using Microsoft.Extensions.Options;
 using Mirrorstage.Events;
+using Mirrorstage.Infrastructure.Hosting;
 using Mirrorstage.Events.Messaging;
+using Mirrorstage.Infrastructure.Outputs;
 using Mirrorstage.Infrastructure.Messaging;
 using Mirrorstage.Events.Pricing;
 using Mirrorstage.Functions.Api;
@@ -25,9 +27,10 @@ public static class GatewayServices
         var config = builder.Configuration;
 
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
-            .PostConfigure(o => o.TokenSecret = TokenSecret.Resolve(o.TokenSecret, config))
-            .Validate(o => o.TokenSecret.Length >= 32, "Mirrorstage:Gateway:TokenSecret must be at least 32 characters.")
+            .PostConfigure<IOptions<PricingOptions>>((o, pricing) =>
+                o.TokenSecret = TokenSecret.Resolve(o.TokenSecret, config, paid: pricing.Value.PricePerMinuteUsd > 0))
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, TokenSecretValidator>();
         services.AddOptions<LiveKitOptions>().BindConfiguration(LiveKitOptions.Section);
         services.AddOptions<PricingOptions>().BindConfiguration(PricingOptions.Section)
             .Validate(p => p.PricePerMinuteUsd >= 0 && p.MinDurationMinutes >= 1 && p.MinDurationMinutes <= p.DefaultDurationMinutes
@@ -50,8 +53,9 @@ public static class GatewayServices
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<SessionResponses>();
+        services.AddOutputHosts();
         services.AddSingleton<OutputUrlPolicy>();
-        services.AddSingleton<IRenderCapacity, ConfiguredCapacity>();
+        services.AddRenderCapacity();
         services.AddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
         services.AddOptions<AmqpOptions>().BindConfiguration(AmqpOptions.Section)
             .Validate(o => o.Problem() is null, "Mirrorstage:Queue: Transport must be inprocess or amqp, Authentication sas or entra.").ValidateOnStart();
@@ -68,17 +72,22 @@ public static class GatewayServices
         services.AddSingleton<CreditChallenges>();
         services.AddScoped<CreditGrants>();
 
+        services.AddRequestLogs();
+        services.AddRateLimits();
         services.ConfigureHttpJsonOptions(o => AppJson.Configure(o.SerializerOptions));
         services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyMethod()
             .WithHeaders("Authorization", "Content-Type", X402Headers.PaymentSignature, CreditChallenges.ChallengeHeader, CreditChallenges.SignatureHeader)
             .WithExposedHeaders(X402Headers.PaymentRequired, X402Headers.PaymentResponse, CreditChallenges.ChallengeHeader)));
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
+        builder.WebHost.ConfigureKestrel((context, k) =>
+            RequestLimits.Apply(k.Limits, context.Configuration.GetSection(ImageOptions.Section).Get<ImageOptions>() ?? new ImageOptions()));
     }
 
     public static void MapGateway(this WebApplication app)
     {
+        app.UseRequestLogs();
         app.UseApiErrors();
         app.UseCors();
+        app.UseRateLimiter();
         HealthEndpoint.Map(app);
         TermsEndpoint.Map(app);
         CreateSession.Map(app);

@@ -2,7 +2,9 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Mirrorstage.Events;
+using Mirrorstage.Infrastructure.Hosting;
 using Mirrorstage.Events.Messaging;
+using Mirrorstage.Infrastructure.Outputs;
 using Mirrorstage.Infrastructure.Messaging;
 using Mirrorstage.Infrastructure.Storage;
 using Mirrorstage.GpuWorker.Messaging;
@@ -27,6 +29,8 @@ public static class WorkerHost
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
         services.AddReferenceImages(); // change_reference over the socket
+        services.AddOutputHosts(); // the output URL is checked again at connect time
+        services.AddRequestLogs(); // ?token= never reaches a log
         services.AddSingleton<IWarmSource>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
         {
             { Transport: "amqp" } amqp => new AmqpWarmReceiver(amqp),
@@ -66,6 +70,7 @@ public static class WorkerHost
 
     public static void MapWorker(this WebApplication app)
     {
+        app.UseRequestLogs();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         Streaming.StreamEndpoint.Map(app);
         Streaming.PreviewEndpoint.Map(app);

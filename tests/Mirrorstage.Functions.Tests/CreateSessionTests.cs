@@ -23,7 +23,7 @@ public class CreateSessionTests(FreeGateway gateway)
         Assert.StartsWith($"https://render.test/view/{id}?share=sh_", json["view_url"]!.GetValue<string>());
         Assert.Equal($"wss://render.test/v1/sessions/{id}/stream?token={token}", json["websocket_url"]!.GetValue<string>());
         Assert.Equal($"https://render.test/v1/sessions/{id}", json["status_url"]!.GetValue<string>());
-        Assert.Equal(30, json["estimated_ready_seconds"]!.GetValue<int>());
+        Assert.Equal(120, json["estimated_ready_seconds"]!.GetValue<int>()); // no live worker here: the cold start
         Assert.Equal(15, json["duration_minutes"]!.GetValue<int>());
         Assert.Equal(0m, json["price_usd"]!.GetValue<decimal>());
         Assert.True(json.ContainsKey("wallet"));

@@ -47,7 +47,10 @@ public sealed class FfmpegOutput : IAsyncDisposable
 
     /// <param name="recordPath">Also write an MP4 here (fragmented, so a killed encoder still leaves a playable
     /// file); null for none. One encode feeds both outputs through ffmpeg's tee muxer.</param>
-    public static FfmpegOutput Start(string ffmpegPath, int width, int height, int fps, string protocol, string target, string? recordPath = null)
+    /// <param name="connectOptions">Options for the live output's connection (OutputConnection: the original host
+    /// name where the target names a checked address).</param>
+    public static FfmpegOutput Start(string ffmpegPath, int width, int height, int fps, string protocol, string target, string? recordPath = null,
+        IReadOnlyList<(string Name, string Value)>? connectOptions = null)
     {
         var fifo = Path.Combine(Path.GetTempPath(), $"mirrorstage-audio-{Guid.NewGuid():N}.pcm");
         using (var mk = Process.Start(new ProcessStartInfo("mkfifo", fifo) { UseShellExecute = false })!) mk.WaitForExit();
@@ -63,7 +66,7 @@ public sealed class FfmpegOutput : IAsyncDisposable
             "-g", (fps * 2).ToString(), "-keyint_min", (fps * 2).ToString(), "-sc_threshold", "0",
             "-c:a", "aac", "-ar", "44100", "-b:a", "64k",
         };
-        args.AddRange(Outputs(protocol, target, recordPath));
+        args.AddRange(Outputs(protocol, target, recordPath, connectOptions ?? []));
 
         var info = new ProcessStartInfo(ffmpegPath) { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
@@ -73,24 +76,28 @@ public sealed class FfmpegOutput : IAsyncDisposable
         return new FfmpegOutput(ffmpeg, fifo, audio);
     }
 
-    private static IEnumerable<string> Outputs(string protocol, string target, string? recordPath)
+    private static IEnumerable<string> Outputs(string protocol, string target, string? recordPath, IReadOnlyList<(string, string)> connectOptions)
     {
         if (protocol == "hls") Directory.CreateDirectory(target);
         var (format, options, path) = protocol == "hls"
             ? ("hls", new[] { ("hls_time", "2"), ("hls_list_size", "6"), ("hls_flags", "delete_segments+omit_endlist") }, Path.Combine(target, "index.m3u8"))
-            : ("flv", [], target);
+            : ("flv", connectOptions.ToArray(), target);
         if (recordPath is null)
             return ["-f", format, .. options.SelectMany(o => new[] { "-" + o.Item1, o.Item2 }), path];
 
         Directory.CreateDirectory(Path.GetDirectoryName(recordPath)!);
         // The live output failing ends the session; the recording failing (a full disk) must not.
-        var live = $"[f={format}:onfail=abort{string.Concat(options.Select(o => $":{o.Item1}={o.Item2}"))}]{TeeEscape(path)}";
+        var live = $"[f={format}:onfail=abort{string.Concat(options.Select(o => $":{o.Item1}={TeeOptionEscape(o.Item2)}"))}]{TeeEscape(path)}";
         var record = $"[f=mp4:movflags=+frag_keyframe+empty_moov+default_base_moof:onfail=ignore]{TeeEscape(recordPath)}";
         return ["-flags", "+global_header", "-f", "tee", $"{live}|{record}"];
     }
 
     /// <summary>The tee muxer splits on '|' and reads '[' as options: escape them in a path or URL.</summary>
     private static string TeeEscape(string s) => s.Replace("\\", "\\\\").Replace("|", "\\|").Replace("[", "\\[");
+
+    /// <summary>Inside the tee's [options], ':' separates options. The tee unescapes the whole spec once and the
+    /// options again, so a value (a URL) needs its separators escaped twice.</summary>
+    private static string TeeOptionEscape(string s) => s.Replace("\\", "\\\\\\\\").Replace(":", "\\\\:").Replace("]", "\\\\]");
 
     /// <summary>One frame and the audio that plays under it (SampleRate / fps samples, s16le mono).</summary>
     public async Task WriteAsync(ReadOnlyMemory<byte> frameBgr, ReadOnlyMemory<byte> pcm, CancellationToken ct)

@@ -13,7 +13,7 @@ namespace Mirrorstage.GpuWorker.Sessions;
 /// renders at the frame rate until the store says it ended (DELETE, stop) or it expires.</summary>
 public sealed class SessionRuntime(
     SessionStore sessions, IBlobStore blobs, Marten.IDocumentStore store, Streaming.LiveSessions live, IWarmQueue queue,
-    IOptions<WorkerOptions> options, TimeProvider clock, ILogger<SessionRuntime> log)
+    IOptions<WorkerOptions> options, IOptions<Infrastructure.Outputs.OutputHostOptions> outputHosts, TimeProvider clock, ILogger<SessionRuntime> log)
 {
     /// <summary>Close code 1012 (service restart): the client should reconnect, the session goes on elsewhere.</summary>
     private const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
@@ -30,6 +30,20 @@ public sealed class SessionRuntime(
             await SessionFailures.FailAsync(store, id, "livekit_output_not_available", clock.GetUtcNow(), ct);
             return;
         }
+        // The output URL is checked again here, at every start and resume, and ffmpeg connects to the address checked.
+        ConnectTarget target;
+        try
+        {
+            target = view.OutputProtocol == "hls"
+                ? ConnectTarget.Local(Path.Combine(o.PreviewFolder, id))
+                : await OutputConnection.ResolveAsync(view.OutputUrl!, outputHosts.Value, ct);
+        }
+        catch (Infrastructure.Outputs.OutputHostRefused e)
+        {
+            log.LogWarning("Session {SessionId}: output refused at connect time ({Code})", id, e.Code);
+            await SessionFailures.FailAsync(store, id, e.Code, clock.GetUtcNow(), ct);
+            return;
+        }
         var face = new FaceSwap(view.Reference.CropKey, key => LoadEngineAsync(key, o, ct));
         if (!await face.LoadFirstAsync())
         {
@@ -37,10 +51,9 @@ public sealed class SessionRuntime(
             return;
         }
         using var _ = face;
-        var target = view.OutputProtocol == "hls" ? Path.Combine(o.PreviewFolder, id) : view.OutputUrl!;
         var part = clock.GetUtcNow().ToUnixTimeMilliseconds(); // one recording per worker that streams the session
         var recording = o.Record ? Path.Combine(o.RecordingFolder, $"{id}-{part}.mp4") : null;
-        var output = FfmpegOutput.Start(o.FfmpegPath, o.Width, o.Height, o.FramesPerSecond, view.OutputProtocol, target, recording);
+        var output = FfmpegOutput.Start(o.FfmpegPath, o.Width, o.Height, o.FramesPerSecond, view.OutputProtocol, target.Url, recording, target.Options);
         var session = new Streaming.LiveSession(id, view.TokenHash, o.MaxBufferedAudioSeconds * FfmpegOutput.SampleRate);
         live.Add(session);
         try

@@ -63,6 +63,8 @@ public sealed class LiveRig : IAsyncDisposable
             ["Mirrorstage:Worker:RenderSlots"] = "2",
             ["Mirrorstage:Worker:MaxBufferedAudioSeconds"] = "30",
             ["Mirrorstage:Worker:ReapOrphans"] = "false",
+            ["Mirrorstage:Outputs:AllowPrivateHosts"] = "true", // the local nginx-rtmp
+            ["Mirrorstage:Outputs:AllowedPorts"] = TestEnvironment.OutputPorts,
             ["Logging:LogLevel:Default"] = "Warning",
         }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()));
 
@@ -70,7 +72,7 @@ public sealed class LiveRig : IAsyncDisposable
     public static GatewayFactory AmqpGateway(string queue, Dictionary<string, string?>? settings = null) =>
         new(new Dictionary<string, string?>(settings ?? [])
         {
-            ["Mirrorstage:Gateway:AllowPrivateOutputHosts"] = "true",
+            ["Mirrorstage:Outputs:AllowPrivateHosts"] = "true",
             ["Mirrorstage:Queue:Transport"] = "amqp",
             ["Mirrorstage:Queue:QueueName"] = queue,
             ["Mirrorstage:Queue:Address"] = TestEnvironment.Amqp,
