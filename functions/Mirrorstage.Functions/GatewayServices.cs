@@ -9,6 +9,7 @@ using Mirrorstage.Events.Pricing;
 using Mirrorstage.Functions.Api;
 using Mirrorstage.Infrastructure.Storage;
 using Mirrorstage.Functions.Health;
+using Mirrorstage.Infrastructure.Telemetry;
 using Mirrorstage.Imaging;
 using Mirrorstage.Functions.Outputs;
 using Mirrorstage.Functions.Payments;
@@ -23,9 +24,14 @@ public static class GatewayServices
 {
     public static void AddGateway(this WebApplicationBuilder builder)
     {
-        var services = builder.Services;
-        var config = builder.Configuration;
+        builder.Services.AddGatewayServices(builder.Configuration);
+        builder.WebHost.ConfigureKestrel((context, k) =>
+            RequestLimits.Apply(k.Limits, context.Configuration.GetSection(ImageOptions.Section).Get<ImageOptions>() ?? new ImageOptions()));
+    }
 
+    /// <summary>Everything the slices need, for Kestrel and for the Azure Functions worker alike.</summary>
+    public static void AddGatewayServices(this IServiceCollection services, IConfiguration config)
+    {
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
             .PostConfigure<IOptions<PricingOptions>>((o, pricing) =>
                 o.TokenSecret = TokenSecret.Resolve(o.TokenSecret, config, paid: pricing.Value.PricePerMinuteUsd > 0))
@@ -45,9 +51,8 @@ public static class GatewayServices
         services.AddReferenceImages();
         services.AddOptions<BlobOptions>().BindConfiguration(BlobOptions.Section);
 
-        var connection = config.GetConnectionString("Marten")
-            ?? throw new InvalidOperationException("ConnectionStrings:Marten is not set (a PostgreSQL connection string).");
-        services.AddMarten(o => o.UseMirrorstage(connection)).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
+        var database = Infrastructure.Database.EventStoreDataSource.Create(config);
+        services.AddMarten(o => o.UseMirrorstage(database)).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SessionTokens>();
@@ -57,29 +62,21 @@ public static class GatewayServices
         services.AddSingleton<OutputUrlPolicy>();
         services.AddRenderCapacity();
         services.AddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
-        services.AddOptions<AmqpOptions>().BindConfiguration(AmqpOptions.Section)
-            .Validate(o => o.Problem() is null, "Mirrorstage:Queue: Transport must be inprocess or amqp, Authentication sas or entra.").ValidateOnStart();
-        services.AddSingleton<InProcessWarmQueue>();
-        services.AddSingleton<IWarmQueue>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
-        {
-            { Transport: "amqp" } amqp => new AmqpWarmQueue(amqp),
-            _ => sp.GetRequiredService<InProcessWarmQueue>(),
-        });
+        services.AddWarmQueue();
         services.AddHttpClient("x402-facilitator", c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddHttpClient("evm-rpc", c => c.Timeout = TimeSpan.FromSeconds(20));
         services.AddSingleton<IFacilitatorRouter, FacilitatorRouter>();
-        services.AddScoped<PaymentGate>();
-        services.AddSingleton<CreditChallenges>();
-        services.AddScoped<CreditGrants>();
+        services.AddPayments();
 
         services.AddRequestLogs();
         services.AddRateLimits();
+        services.AddMirrorstageTelemetry(config, "mirrorstage-gateway");
+        if (config.GetValue("Mirrorstage:Telemetry:Exporter", "none") != "none") services.AddHostedService<SessionStatusMetrics>();
+
         services.ConfigureHttpJsonOptions(o => AppJson.Configure(o.SerializerOptions));
         services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyMethod()
-            .WithHeaders("Authorization", "Content-Type", X402Headers.PaymentSignature, CreditChallenges.ChallengeHeader, CreditChallenges.SignatureHeader)
+            .WithHeaders("Authorization", "Content-Type", X402Headers.PaymentSignature, CreditChallenges.ChallengeHeader, CreditChallenges.SignatureHeader, ClientKeys.Header)
             .WithExposedHeaders(X402Headers.PaymentRequired, X402Headers.PaymentResponse, CreditChallenges.ChallengeHeader)));
-        builder.WebHost.ConfigureKestrel((context, k) =>
-            RequestLimits.Apply(k.Limits, context.Configuration.GetSection(ImageOptions.Section).Get<ImageOptions>() ?? new ImageOptions()));
     }
 
     public static void MapGateway(this WebApplication app)
@@ -88,6 +85,12 @@ public static class GatewayServices
         app.UseApiErrors();
         app.UseCors();
         app.UseRateLimiter();
+        app.MapGatewayEndpoints();
+    }
+
+    /// <summary>Every slice's endpoints: Kestrel serves them as mapped, the Azure Functions adapters run the same ones.</summary>
+    public static void MapGatewayEndpoints(this IEndpointRouteBuilder app)
+    {
         HealthEndpoint.Map(app);
         TermsEndpoint.Map(app);
         CreateSession.Map(app);

@@ -84,7 +84,7 @@ public class AmqpQueueTests
         });
         var json = await JsonAsync(await gateway.CreateClient().SendAsync(CreateSession(SessionForm(TestImages.Astronaut))));
 
-        await using var receiver = new Infrastructure.Messaging.AmqpWarmReceiver(new Infrastructure.Messaging.AmqpOptions { QueueName = queueName, Address = Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AMQP") ?? "amqp://guest:guest@127.0.0.1:5672" });
+        await using var receiver = new Infrastructure.Messaging.AmqpWarmReceiver(new Infrastructure.Messaging.QueueOptions { QueueName = queueName, Address = Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AMQP") ?? "amqp://guest:guest@127.0.0.1:5672" });
         await receiver.ConnectAsync();
         string? received = null;
         Assert.True(await receiver.ReceiveOneAsync((m, _) => { received = m.SessionId; return Task.FromResult(Events.Messaging.WarmOutcome.Done); }, TimeSpan.FromSeconds(5), default));

@@ -18,15 +18,13 @@ public class CreditPaymentTests(PaidGateway gateway)
 
     private static (byte[] Key, string Address) NewEvmWallet()
     {
-        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-        return (key, Hex.Encode(Secp256k1.AddressOf(key)));
+        var key = Nethereum.Signer.EthECKey.GenerateKey();
+        return (key.GetPrivateKeyAsBytes(), key.GetPublicAddress().ToLowerInvariant());
     }
 
-    private static string PersonalSign(byte[] key, string text)
-    {
-        // A wallet's personal_sign, as Nethereum's EIP-191 signer makes it.
-        return new Nethereum.Signer.EthereumMessageSigner().EncodeUTF8AndSign(text, new Nethereum.Signer.EthECKey(key, true));
-    }
+    /// <summary>personal_sign as wallets do it (Nethereum's EIP-191 signer), not by the code under test.</summary>
+    private static string PersonalSign(byte[] key, string text) =>
+        new Nethereum.Signer.EthereumMessageSigner().EncodeUTF8AndSign(text, new Nethereum.Signer.EthECKey(key, true));
 
     private async Task GrantAsync(string wallet, long amount)
     {

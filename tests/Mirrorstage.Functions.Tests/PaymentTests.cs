@@ -4,6 +4,7 @@ using System.Text.Json;
 using Mirrorstage.Events.Payments;
 using Mirrorstage.Events.Sessions;
 using Mirrorstage.Functions.Tests.Support;
+using Mirrorstage.X402.Tests.Support;
 using Mirrorstage.X402;
 using Mirrorstage.X402.Models;
 using static Mirrorstage.Functions.Tests.Support.Requests;
@@ -74,12 +75,13 @@ public class PaymentTests(PaidGateway gateway)
     }
 
     [Fact]
-    public async Task Retrying_the_same_request_with_the_same_payment_returns_the_same_session_without_a_second_charge()
+    public async Task Retrying_the_same_request_with_the_same_payment_and_key_returns_the_same_session_without_a_second_charge()
     {
         var payment = Payment(await RequirementsAsync(), Payer);
+        var key = Guid.NewGuid().ToString();
         gateway.Facilitator.Reset();
-        var first = await JsonAsync(await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), payment)));
-        var retry = await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), payment));
+        var first = await JsonAsync(await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), payment, key)));
+        var retry = await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), payment, key));
 
         Assert.Equal(201, (int)retry.StatusCode);
         var second = await JsonAsync(retry);
@@ -164,8 +166,12 @@ public class PaymentTests(PaidGateway gateway)
     {
         var accepted = await RequirementsAsync();
         var payment = Payment(accepted, Payer, "settle_unavailable");
-        await AssertErrorAsync(await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), payment)), 503, "settlement_unknown");
-        await AssertErrorAsync(await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), payment)), 409, "payment_in_progress");
+        var first = await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), payment));
+        await AssertErrorAsync(first, 503, "settlement_unknown");
+        var retry = await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), payment));
+        await AssertErrorAsync(retry, 409, "payment_in_progress");
+        Assert.Equal(TimeSpan.FromSeconds(5), retry.Headers.RetryAfter?.Delta);
+        Assert.Equal(TimeSpan.FromSeconds(5), first.Headers.RetryAfter?.Delta);
     }
 
     [Fact]
@@ -174,7 +180,8 @@ public class PaymentTests(PaidGateway gateway)
         const string payer = "0x00000000000000000000000000000000000000D4";
         var accepted = await RequirementsAsync(AppendFault.Minutes.ToString());
         gateway.Facilitator.Reset();
-        var response = await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut, duration: AppendFault.Minutes.ToString()), Payment(accepted, payer)));
+        var payment = Payment(accepted, payer);
+        var response = await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut, duration: AppendFault.Minutes.ToString()), payment));
 
         await AssertErrorAsync(response, 503, "session_not_recorded");
         Assert.Equal(1, gateway.Facilitator.Settles);
@@ -186,6 +193,13 @@ public class PaymentTests(PaidGateway gateway)
         Assert.Equal(3_700_000, balance!.BalanceAtomic);
         var ledger = await query.Query<Events.Billing.BillingLedger>().Where(l => l.Wallet == payer.ToLowerInvariant()).ToListAsync();
         Assert.Equal("credit_granted", Assert.Single(ledger).Kind);
+
+        // A retry is told where the money went (not "in progress" forever), and nothing is settled or granted again.
+        var retry = await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut, duration: AppendFault.Minutes.ToString()), payment));
+        await AssertErrorAsync(retry, 409, "payment_already_used");
+        Assert.Contains(payer.ToLowerInvariant(), (await JsonAsync(retry))["error"]!["message"]!.GetValue<string>());
+        Assert.Equal(1, gateway.Facilitator.Settles);
+        Assert.Single(await gateway.EventsOfAsync(Events.Wallets.WalletAddress.StreamKey(payer)));
     }
 
     [Fact]
@@ -255,9 +269,15 @@ public class LocalPaymentRulesTests(PaidGateway gateway)
         var client = gateway.CreateClient();
         var solana = DecodeRequired(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut)))).Accepts[1];
         gateway.Facilitator.Reset();
-        var forged = X402Headers.Encode(new PaymentPayload(2, solana, new System.Text.Json.Nodes.JsonObject { ["transaction"] = Convert.ToBase64String(new byte[200]) }));
-        var response = await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), forged));
+        // Well formed, but signed by a key that is not the transfer authority.
+        var forged = SolanaPayments.Transaction(new SolanaPayments.Tx
+        {
+            FeePayerKey = Mirrorstage.X402.Svm.Base58.Decode(solana.Extra!["feePayer"]!.GetValue<string>()), SignWith = SolanaPayments.NewKey().Secret,
+        });
+        var header = X402Headers.Encode(SolanaPayments.PayloadOf(Convert.ToBase64String(forged), solana));
+        var response = await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), header));
         await AssertErrorAsync(response, 402, "payment_invalid");
+        Assert.Contains("invalid_exact_svm_payload_transaction_signature", (await JsonAsync(response))["error"]!["message"]!.GetValue<string>());
         Assert.Equal(0, gateway.Facilitator.Verifies);
     }
 }

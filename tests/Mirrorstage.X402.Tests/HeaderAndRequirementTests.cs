@@ -110,26 +110,4 @@ public class MatchingTests
         };
         Assert.Null(Requirements.Match([o], tampered));
     }
-
-    [Fact]
-    public void EVM_payment_key_is_network_payer_and_nonce()
-    {
-        var payload = new PaymentPayload(2, Ours, new JsonObject
-        {
-            ["signature"] = "0x00",
-            ["authorization"] = new JsonObject { ["from"] = "0xAAaa000000000000000000000000000000000001", ["nonce"] = "0xABCD" },
-        });
-        Assert.Equal("eip155:8453|0xaaaa000000000000000000000000000000000001|0xabcd", PaymentKeys.For(payload));
-        Assert.Equal("0xaaaa000000000000000000000000000000000001", PaymentKeys.EvmPayer(payload));
-    }
-
-    [Fact]
-    public void Solana_payment_key_is_the_transaction_hash()
-    {
-        var accepted = Ours with { Network = "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp" };
-        var a = PaymentKeys.For(new PaymentPayload(2, accepted, new JsonObject { ["transaction"] = "AAAA" }));
-        var b = PaymentKeys.For(new PaymentPayload(2, accepted, new JsonObject { ["transaction"] = "AAAB" }));
-        Assert.StartsWith("solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp|tx|", a);
-        Assert.NotEqual(a, b);
-    }
 }

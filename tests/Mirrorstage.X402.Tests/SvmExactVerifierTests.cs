@@ -1,91 +1,15 @@
-using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using Mirrorstage.X402.Models;
 using Mirrorstage.X402.Svm;
-using Org.BouncyCastle.Math.EC.Rfc8032;
-using Org.BouncyCastle.Security;
+using Mirrorstage.X402.Tests.Support;
+using static Mirrorstage.X402.Tests.Support.SolanaPayments;
 
 namespace Mirrorstage.X402.Tests;
 
-/// <summary>Solana exact payloads built and Ed25519-signed here, byte by byte, against the spec's MUST rules.</summary>
+/// <summary>Every MUST rule of the Solana "exact" scheme, each broken alone in a transaction the transfer
+/// authority really signed: removing any one rule from the verifier fails the test named after it.</summary>
 public class SvmExactVerifierTests
 {
-    private const string PayTo = "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin";
-    private const string DevnetUsdc = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU";
-
-    private static (byte[] Secret, byte[] Public) NewKey()
-    {
-        var secret = new byte[32];
-        Ed25519.GeneratePrivateKey(new SecureRandom(), secret);
-        var pub = new byte[32];
-        Ed25519.GeneratePublicKey(secret, 0, pub, 0);
-        return (secret, pub);
-    }
-
-    private static readonly (byte[] Secret, byte[] Public) FeePayer = NewKey();
-    private static readonly (byte[] Secret, byte[] Public) Payer = NewKey();
-    private static readonly byte[] Source = NewKey().Public;
-
-    private static PaymentRequirements Requirement(string? memo = null) => new("exact", "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1", "1000000",
-        DevnetUsdc, PayTo, 300, memo is null
-            ? new JsonObject { ["feePayer"] = Base58.Encode(FeePayer.Public) }
-            : new JsonObject { ["feePayer"] = Base58.Encode(FeePayer.Public), ["memo"] = memo });
-
-    public sealed record Tx
-    {
-        public ulong Amount { get; init; } = 1_000_000;
-        public ulong MicroLamports { get; init; } = 1_000;
-        public byte[]? Destination { get; init; }
-        public bool FeePayerAsSource { get; init; }
-        public bool ExtraTransfer { get; init; }
-        public string? Memo { get; init; }
-        public byte[]? SignWith { get; init; }
-        public bool Versioned { get; init; }
-    }
-
-    private static PaymentPayload Payload(Tx t, PaymentRequirements? requirement = null)
-    {
-        var r = requirement ?? Requirement();
-        var mint = Base58.Decode(DevnetUsdc);
-        var destination = t.Destination ?? SolanaPrograms.AssociatedTokenAccount(Base58.Decode(PayTo), mint, SolanaPrograms.Token);
-        // signers first (fee payer, authority), then writable accounts, then read-only ones.
-        var keys = new List<byte[]> { FeePayer.Public, Payer.Public, Source, destination, mint, SolanaPrograms.ComputeBudget, SolanaPrograms.Token, SolanaPrograms.Memo };
-        byte[] U64(ulong v) { var b = new byte[8]; BinaryPrimitives.WriteUInt64LittleEndian(b, v); return b; }
-        byte[] TransferChecked(ulong amount) => [12, .. U64(amount), 6];
-        var source = t.FeePayerAsSource ? 0 : 2;
-        var instructions = new List<(int Program, int[] Accounts, byte[] Data)>
-        {
-            (5, [], [2, 0x40, 0x0D, 0x03, 0x00]),
-            (5, [], [3, .. U64(t.MicroLamports)]),
-            (6, [source, 4, 3, 1], TransferChecked(t.Amount)),
-        };
-        if (t.ExtraTransfer) instructions.Add((6, [2, 4, 2, 1], TransferChecked(1)));
-        if (t.Memo is not null) instructions.Add((7, [], System.Text.Encoding.UTF8.GetBytes(t.Memo)));
-
-        var message = new List<byte>();
-        if (t.Versioned) message.Add(0x80);
-        message.AddRange([2, 1, 4]);
-        message.Add((byte)keys.Count);
-        foreach (var k in keys) message.AddRange(k);
-        message.AddRange(new byte[32]); // recent blockhash
-        message.Add((byte)instructions.Count);
-        foreach (var (program, accounts, data) in instructions)
-        {
-            message.Add((byte)program);
-            message.Add((byte)accounts.Length);
-            message.AddRange(accounts.Select(a => (byte)a));
-            message.Add((byte)data.Length);
-            message.AddRange(data);
-        }
-        if (t.Versioned) message.Add(0); // no address table lookups
-
-        var bytes = message.ToArray();
-        var signature = new byte[64];
-        Ed25519.Sign(t.SignWith ?? Payer.Secret, 0, bytes, 0, bytes.Length, signature, 0);
-        byte[] transaction = [2, .. new byte[64], .. signature, .. bytes]; // the fee payer signs at settlement
-        return new PaymentPayload(2, r, new JsonObject { ["transaction"] = Convert.ToBase64String(transaction) });
-    }
-
     [Theory]
     [InlineData("EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v", "F4YA4H7HeXLCvjLRKdh56FgE4cyHpPqLP1VCM6fEqEmX")]
     [InlineData(DevnetUsdc, "5K3tmjKHJcLujL7SLZcEjutEZnrzMruUXTzQV6z5cQT6")]
@@ -102,50 +26,78 @@ public class SvmExactVerifierTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void A_well_formed_signed_transfer_passes(bool versioned)
-    {
-        var verdict = SvmExactVerifier.Check(Payload(new Tx { Versioned = versioned }), Requirement());
-        Assert.Null(verdict);
-    }
+    [InlineData(false, null)]
+    [InlineData(true, null)]
+    [InlineData(false, "order-7")]
+    public void A_well_formed_signed_transfer_passes(bool versioned, string? memo) =>
+        Assert.Null(SvmExactVerifier.Check(Payload(new Tx { Versioned = versioned, Memo = memo }, Requirement(memo)), Requirement(memo)));
 
     [Fact]
-    public void The_required_memo_must_be_there()
-    {
-        Assert.Equal("invalid_exact_svm_payload_transaction_memo_mismatch", SvmExactVerifier.Check(Payload(new Tx()), Requirement("order-7"))?.InvalidReason);
-        Assert.Null(SvmExactVerifier.Check(Payload(new Tx { Memo = "order-7" }, Requirement("order-7")), Requirement("order-7")));
-    }
+    public void Lighthouse_instructions_may_follow_the_transfer() =>
+        Assert.Null(SvmExactVerifier.Check(Payload(new Tx { Instructions = l => [.. l, new Ix(SolanaPrograms.Lighthouse, [], [1])] }), Requirement()));
 
-    public static TheoryData<string, Func<Tx>, string> Attacks => new()
+    private static readonly byte[] OtherProgram = NewKey().Public;
+
+    public static TheoryData<string, Tx, string> Broken => new()
     {
-        { "an extra transfer instruction", () => new Tx { ExtraTransfer = true }, "invalid_exact_svm_payload_transaction_instructions" },
-        { "the fee payer as source", () => new Tx { FeePayerAsSource = true }, "invalid_exact_svm_payload_transaction_fee_payer_included_in_instruction_accounts" },
-        { "one atomic unit short", () => new Tx { Amount = 999_999 }, "invalid_exact_svm_payload_transaction_amount_mismatch" },
-        { "another destination", () => new Tx { Destination = NewKey().Public }, "invalid_exact_svm_payload_transaction_recipient_mismatch" },
-        { "a compute price above 5 lamports/CU", () => new Tx { MicroLamports = 5_000_001 }, "invalid_exact_svm_payload_transaction_instructions_compute_price_instruction_too_high" },
-        { "a signature by another key", () => new Tx { SignWith = NewKey().Secret }, "invalid_exact_svm_payload_transaction_signature" },
+        { "a lookup table", new Tx { LookupTable = true }, "invalid_exact_svm_payload_transaction_instructions" },
+        { "two instructions", new Tx { Instructions = l => l[1..] }, "invalid_exact_svm_payload_transaction_instructions_length" },
+        { "seven instructions", new Tx { Instructions = l => [.. l, .. Enumerable.Repeat(new Ix(SolanaPrograms.Memo, [], [1]), 4)] }, "invalid_exact_svm_payload_transaction_instructions_length" },
+        { "no compute limit first", new Tx { Instructions = l => [l[1], l[1], l[2]] }, "invalid_exact_svm_payload_transaction_instructions_compute_limit_instruction" },
+        { "no compute price second", new Tx { Instructions = l => [l[0], l[0], l[2]] }, "invalid_exact_svm_payload_transaction_instructions_compute_price_instruction" },
+        { "a compute price above 5 lamports/CU", new Tx { MicroLamports = 5_000_001 }, "invalid_exact_svm_payload_transaction_instructions_compute_price_instruction_too_high" },
+        { "a transfer by another program", new Tx { TokenProgram = OtherProgram }, "invalid_exact_svm_payload_transaction_instructions_transfer" },
+        { "a plain Transfer instead of TransferChecked", new Tx { TransferData = [3, .. U64(1_000_000)] }, "invalid_exact_svm_payload_transaction_instructions_transfer" },
+        { "another instruction after the transfer", new Tx { Instructions = l => [.. l, new Ix(OtherProgram, [], [1])] }, "invalid_exact_svm_payload_transaction_instructions" },
+        { "an extra transfer after the transfer", new Tx { Instructions = l => [.. l, l[2]] }, "invalid_exact_svm_payload_transaction_instructions" },
+        { "another fee payer than advertised", new Tx { FeePayerKey = NewKey().Public }, "invalid_exact_svm_payload_transaction_fee_payer_mismatch" },
+        { "the fee payer as source", new Tx { SourceAccount = FeePayer.Public }, "invalid_exact_svm_payload_transaction_fee_payer_included_in_instruction_accounts" },
+        { "another mint", new Tx { Mint = NewKey().Public }, "invalid_exact_svm_payload_transaction_mint_mismatch" },
+        { "another destination", new Tx { Destination = NewKey().Public }, "invalid_exact_svm_payload_transaction_recipient_mismatch" },
+        { "one atomic unit short", new Tx { Amount = 999_999 }, "invalid_exact_svm_payload_transaction_amount_mismatch" },
+        { "the authority as its own source", new Tx { SourceAccount = Authority.Public }, "invalid_exact_svm_payload_transaction_instructions_transfer" },
+        { "an authority that does not sign", new Tx { AuthorityIsSigner = false }, "invalid_exact_svm_payload_transaction_signature" },
+        { "a signature by another key", new Tx { SignWith = NewKey().Secret }, "invalid_exact_svm_payload_transaction_signature" },
     };
 
     [Theory]
-    [MemberData(nameof(Attacks))]
-    public void Attacks_are_refused_by_name(string name, Func<Tx> tx, string reason) =>
-        Assert.True(SvmExactVerifier.Check(Payload(tx()), Requirement())?.InvalidReason == reason, name);
+    [MemberData(nameof(Broken))]
+    public void Each_rule_refuses_a_signed_transfer_that_breaks_it_alone(string name, Tx tx, string reason) =>
+        Assert.True(SvmExactVerifier.Check(Payload(tx), Requirement())?.InvalidReason == reason,
+            $"{name}: {SvmExactVerifier.Check(Payload(tx), Requirement())?.InvalidReason ?? "accepted"}");
+
+    [Fact]
+    public void The_required_memo_must_be_there() =>
+        Assert.Equal("invalid_exact_svm_payload_transaction_memo_mismatch",
+            SvmExactVerifier.Check(Payload(new Tx { Memo = "order-8" }, Requirement("order-7")), Requirement("order-7"))?.InvalidReason);
+
+    [Fact]
+    public void Another_scheme_or_network_is_refused()
+    {
+        var payload = Payload(new Tx());
+        Assert.Equal("unsupported_scheme", SvmExactVerifier.Check(payload with { Accepted = payload.Accepted with { Scheme = "upto" } }, Requirement())?.InvalidReason);
+        Assert.Equal("invalid_network", SvmExactVerifier.Check(payload, Requirement(network: "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"))?.InvalidReason);
+    }
+
+    [Fact]
+    public void A_non_canonical_spelling_of_a_valid_transaction_is_refused()
+    {
+        var raw = Transaction(new Tx { Memo = "x" });
+        var spellings = Spellings(raw.Length % 3 == 0 ? Transaction(new Tx { Memo = "xy" }) : raw);
+        Assert.True(spellings.Count > 1);
+        Assert.Null(SvmExactVerifier.Check(PayloadOf(spellings[0]), Requirement()));
+        Assert.All(spellings.Skip(1), s => Assert.Equal("invalid_exact_svm_payload_transaction", SvmExactVerifier.Check(PayloadOf(s), Requirement())?.InvalidReason));
+    }
 
     [Theory]
     [InlineData("not base64 at all!")]
     [InlineData("AAAA")]
     [InlineData("AQID")]
-    public void Garbage_transactions_are_refused(string transaction)
-    {
-        var payload = new PaymentPayload(2, Requirement(), new JsonObject { ["transaction"] = transaction });
-        Assert.Equal("invalid_exact_svm_payload_transaction", SvmExactVerifier.Check(payload, Requirement())?.InvalidReason);
-    }
+    public void Garbage_transactions_are_refused(string transaction) =>
+        Assert.Equal("invalid_exact_svm_payload_transaction", SvmExactVerifier.Check(PayloadOf(transaction), Requirement())?.InvalidReason);
 
     [Fact]
-    public void Another_fee_payer_than_advertised_is_refused()
-    {
-        var other = Requirement() with { Extra = new JsonObject { ["feePayer"] = Base58.Encode(NewKey().Public) } };
-        Assert.Equal("invalid_exact_svm_payload_transaction_fee_payer_mismatch", SvmExactVerifier.Check(Payload(new Tx(), other), other)?.InvalidReason);
-    }
+    public void A_transaction_field_that_is_not_a_string_is_refused() =>
+        Assert.Equal("invalid_exact_svm_payload_transaction",
+            SvmExactVerifier.Check(new PaymentPayload(2, Requirement(), new JsonObject { ["transaction"] = new JsonArray() }), Requirement())?.InvalidReason);
 }

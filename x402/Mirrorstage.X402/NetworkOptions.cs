@@ -19,10 +19,14 @@ public sealed class NetworkOptions
     /// <summary>"facilitator" (default): a remote x402 facilitator settles. "self" (EVM only): the gateway
     /// verifies and submits transferWithAuthorization itself from RelayerPrivateKey through RpcUrl.</summary>
     public string Settlement { get; set; } = "facilitator";
+    /// <summary>The chain's JSON-RPC: self-settlement sends through it, and the reconciler asks it what happened to a
+    /// payment whose settlement outcome is unknown. Set it for every network so no outcome waits for an operator.</summary>
     public string? RpcUrl { get; set; }
     /// <summary>0x-prefixed 32-byte key of the relayer that pays gas for self-settlement. Keep it in a secret store.</summary>
     public string? RelayerPrivateKey { get; set; }
     public int ReceiptTimeoutSeconds { get; set; } = 60;
+    /// <summary>How far back (in blocks) the reconciler looks for the transaction that used an authorization.</summary>
+    public int ReconcileLookbackBlocks { get; set; } = 10_000;
     /// <summary>Check the scheme's rules (signature, amount, recipient, window, Solana layout) in the gateway
     /// before asking the facilitator. On by default.</summary>
     public bool VerifyLocally { get; set; } = true;

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using System.Text.Json;
 using Mirrorstage.X402.Models;
 
@@ -27,24 +26,23 @@ public static class X402Headers
         if (string.IsNullOrWhiteSpace(header)) { error = "PAYMENT-SIGNATURE is empty."; return false; }
         if (header.Length > MaxSignatureHeaderLength) { error = "PAYMENT-SIGNATURE is too long."; return false; }
 
-        var buffer = new byte[header.Length];
-        if (!Convert.TryFromBase64String(header.Trim(), buffer, out var length))
+        if (!CanonicalBase64.TryDecode(header, MaxSignatureHeaderLength, out var json))
         {
-            error = "PAYMENT-SIGNATURE is not standard base64.";
+            error = "PAYMENT-SIGNATURE must be standard base64 (+/ alphabet, = padding) in its one canonical spelling.";
             return false;
         }
 
         try
         {
-            payload = JsonSerializer.Deserialize<PaymentPayload>(Encoding.UTF8.GetString(buffer, 0, length), X402Json.Options);
+            payload = JsonSerializer.Deserialize<PaymentPayload>(json, X402Json.Options);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
         {
             error = $"PAYMENT-SIGNATURE is not a JSON PaymentPayload: {e.Message}";
             return false;
         }
 
-        if (payload?.Accepted is null || payload.Payload is null)
+        if (payload?.Accepted is not { Scheme: not null, Network: not null, Amount: not null, Asset: not null, PayTo: not null } || payload.Payload is null)
         {
             error = "PAYMENT-SIGNATURE must carry x402Version, accepted and payload.";
             payload = null;

@@ -9,5 +9,7 @@ public static class X402Json
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         MaxDepth = 32,
+        // One key, one value: a payload that two parsers (ours, a facilitator's) could read differently is refused.
+        AllowDuplicateProperties = false,
     };
 }

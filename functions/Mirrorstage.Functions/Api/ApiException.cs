@@ -7,12 +7,10 @@ public sealed class ApiException(int status, string code, string message, IReadO
     public int Status { get; } = status;
     public string Code { get; } = code;
     public IReadOnlyDictionary<string, string> Headers { get; } = headers ?? new Dictionary<string, string>();
+    /// <summary>The session a refused payment already paid for (409 payment_already_used), never its token.</summary>
+    public string? SessionId { get; init; }
 
     public static ApiException BadRequest(string code, string message) => new(400, code, message);
     public static ApiException Unauthorized(string code, string message) => new(401, code, message);
     public static ApiException NotFound(string message = "No such session.") => new(404, "not_found", message);
 }
-
-public sealed record ErrorBody(ErrorDetail Error);
-
-public sealed record ErrorDetail(string Code, string Message);

@@ -46,7 +46,7 @@ public static class RateLimitBudget
     private static string? Wallet(HttpRequest request)
     {
         if (request.Headers[X402Headers.PaymentSignature].ToString() is { Length: > 0 } header)
-            return X402Headers.TryDecodePayload(header, out var payload, out _) ? PaymentKeys.EvmPayer(payload) : null;
+            return X402Headers.TryDecodePayload(header, out var payload, out _) && PaymentIdentity.TryRead(payload, out var identity, out _) ? identity.Payer : null;
         if (!CreditChallenges.IsCreditPayment(request)) return null;
         var challenge = request.Headers[CreditChallenges.ChallengeHeader].ToString().Split('.')[0];
         try

@@ -7,9 +7,9 @@ using Mirrorstage.X402.Facilitators;
 namespace Mirrorstage.Functions.Payments;
 
 /// <summary>Each enabled network settles either through its remote facilitator (FacilitatorUrl) or, for EVM
-/// networks with Settlement=self, through the gateway's own relayer. Self-settlers are kept per network so
-/// one relayer's transactions are sent one at a time.</summary>
-public sealed class FacilitatorRouter(IOptions<PaymentOptions> options, IHttpClientFactory clients, TimeProvider clock) : IFacilitatorRouter
+/// networks with Settlement=self, through the gateway's own relayer, whose nonces a PostgreSQL advisory lock
+/// serialises across gateway processes.</summary>
+public sealed class FacilitatorRouter(IOptions<PaymentOptions> options, IHttpClientFactory clients, TimeProvider clock, IRelayerNonceLock nonceLock) : IFacilitatorRouter
 {
     private readonly ConcurrentDictionary<string, IFacilitator> _selfSettlers = new();
 
@@ -30,6 +30,6 @@ public sealed class FacilitatorRouter(IOptions<PaymentOptions> options, IHttpCli
         if (!n.IsEvm || string.IsNullOrWhiteSpace(n.RpcUrl) || !Hex.TryDecode(n.RelayerPrivateKey, 32, out var key))
             throw new FacilitatorUnavailableException($"Network {n.Network}: self-settlement needs an EVM network, RpcUrl and a 32-byte RelayerPrivateKey.");
         var rpc = new Nethereum.JsonRpc.Client.RpcClient(new Uri(n.RpcUrl), clients.CreateClient("evm-rpc"));
-        return new SelfSettlingEvmFacilitator(rpc, key, clock, TimeSpan.FromSeconds(n.ReceiptTimeoutSeconds));
+        return new SelfSettlingEvmFacilitator(rpc, key, clock, TimeSpan.FromSeconds(n.ReceiptTimeoutSeconds), nonceLock);
     }
 }

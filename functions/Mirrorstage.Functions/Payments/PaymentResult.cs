@@ -1,10 +1,10 @@
-using Mirrorstage.Events.Sessions;
+using Mirrorstage.X402;
 using Mirrorstage.X402.Models;
 
 namespace Mirrorstage.Functions.Payments;
 
 /// <summary>What a paid request asks for. The fingerprint names the request, so that a retry of the same
-/// request with the same payload is recognised (and not charged twice).</summary>
+/// request with the same payment is recognised (and not charged twice).</summary>
 public sealed record PaymentDemand(
     string Purpose,
     long AmountAtomic,
@@ -13,20 +13,9 @@ public sealed record PaymentDemand(
     Action<string>? CheckPayer = null,
     string? CreditWallet = null);
 
-public abstract record PaymentResult
-{
-    /// <summary>Price 0: nothing to collect.</summary>
-    public sealed record Free : PaymentResult;
+/// <summary>A PAYMENT-SIGNATURE decoded once per request: its payload, our requirement it matched, what
+/// identifies it on chain, and the client's own key for the request.</summary>
+public sealed record PaymentAttempt(string Header, PaymentPayload Payload, PaymentRequirements Requirement, PaymentIdentity Identity, string? ClientKeyHash);
 
-    /// <summary>Money moved: record it with what it paid for, in the same transaction.</summary>
-    public sealed record Settled(SettledPayment Payment, SettleResponse Response) : PaymentResult;
-
-    /// <summary>Paid from the wallet's credits, proven by its signature over our challenge.</summary>
-    public sealed record Credits(CreditChallenges.Proof Proof) : PaymentResult
-    {
-        public string Key => "credit|" + Proof.Nonce;
-    }
-
-    /// <summary>This exact request was already paid and recorded: answer as before, charge nothing.</summary>
-    public sealed record AlreadyRecorded(string SessionId, SettleResponse? Response) : PaymentResult;
-}
+/// <summary>The order is paid and recorded: answer with this session (and the PAYMENT-RESPONSE first sent).</summary>
+public sealed record PaidFor(string SessionId, SettleResponse? Response);

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Marten;
 using Microsoft.Extensions.Options;
-using Mirrorstage.Events.Messaging;
+using Mirrorstage.Events.Payments;
 using Mirrorstage.Events.Pricing;
 using Mirrorstage.Events.Sessions;
 using Mirrorstage.Events.Wallets;
@@ -13,7 +13,6 @@ using Mirrorstage.Imaging;
 using Mirrorstage.Functions.Outputs;
 using Mirrorstage.Functions.Payments;
 using Mirrorstage.X402;
-using Cmd = Mirrorstage.Events.Sessions.CreateSession;
 
 namespace Mirrorstage.Functions.Sessions;
 
@@ -31,99 +30,69 @@ public static class CreateSession
         IRenderCapacity capacity,
         IBlobStore blobs,
         PaymentGate payments,
-        CreditGrants creditGrants,
+        CreditPayments credits,
         IDocumentStore store,
-        IWarmQueue queue,
-        SessionTokens tokens,
+        OrderEvents orders,
+        WarmRequests warm,
         SessionResponses responses,
         TimeProvider clock,
-        ILoggerFactory logs,
         CancellationToken ct)
     {
         var form = await CreateSessionForm.ReadAsync(http.Request, pricing.Value, imageOptions.Value, ct);
-        var output = await outputs.ResolveAsync(form.OutputUrl, ct);
-        var image = images.Process(form.Image);
-
         var price = Price.SessionAtomic(pricing.Value, form.DurationMinutes);
         var imageHash = ReferenceImages.Hash(form.Image);
+        var output = await outputs.ResolveAsync(form.OutputUrl, ct);
         var demand = new PaymentDemand("create", price, $"{form.DurationMinutes}-minute render session",
             Fingerprint(imageHash, form, output), payer =>
             {
                 if (form.Wallet is not null && !WalletAddress.SameWallet(form.Wallet, payer))
                     throw new ApiException(403, "wallet_mismatch", "The payment comes from a different wallet than the `wallet` field names.");
             }, form.Wallet);
+        // Cheap before costly: a malformed PAYMENT-SIGNATURE is refused before the photo is examined or stored.
+        var attempt = payments.Read(http, demand);
+        // A retry of a payment already recorded gets its session even when the fleet is full now (often with it).
+        if (attempt is not null && await payments.RecordedAsync(demand, attempt) is { } again)
+            return await CreatedAsync(http, store, responses, again, readySeconds: 0);
+
+        var image = images.Process(form.Image);
         var paysWithCredits = price > 0 && CreditChallenges.IsCreditPayment(http.Request);
         // Capacity before payment: a session nothing can serve is refused (503), never charged. A payment attempt
         // holds its slot until the session is recorded; a 402 probe only checks.
-        await using var slot = await capacity.ReserveAsync(
-            hold: price == 0 || paysWithCredits || http.Request.Headers.ContainsKey(X402Headers.PaymentSignature), ct);
+        await using var slot = await capacity.ReserveAsync(hold: price == 0 || paysWithCredits || attempt is not null, ct);
+        if (price > 0 && attempt is null && !paysWithCredits) throw payments.Required(http, demand);
 
-        // Store the photo before money moves (a storage failure must not cost anything); a bare 402 probe skips it.
-        ReferenceImage? reference = null;
-        if (price == 0 || paysWithCredits || http.Request.Headers.ContainsKey(X402Headers.PaymentSignature))
-            reference = await ReferenceImages.StoreAsync(blobs, imageHash, form.Image, image, ct);
-
-        var payment = paysWithCredits
-            ? await payments.CollectCreditsAsync(http.Request, demand, ct)
-            : await payments.CollectAsync(http, demand, ct);
-        if (payment is PaymentResult.AlreadyRecorded again)
-            return await AnswerAsync(http, store, responses, again.SessionId, again.Response, slot.EstimatedReadySeconds, ct);
-
-        var id = SessionTokens.NewSessionId();
-        var settled = payment as PaymentResult.Settled;
-        var credits = payment as PaymentResult.Credits;
-        var events = SessionDecider.Decide(new Cmd(
-            id,
-            TokenHashes.Of(tokens.SessionToken(id)),
-            TokenHashes.Of(tokens.ShareToken(id, 1)),
-            reference!,
-            output.Protocol,
-            output.Url,
-            form.DurationMinutes,
-            price,
-            settled?.Payment.Payer is { } payer && payer != "unknown" ? WalletAddress.Normalize(payer) : form.Wallet is { } w ? WalletAddress.Normalize(w) : null,
-            settled?.Payment,
-            credits is null ? 0 : price,
-            clock.GetUtcNow()));
-
-        await using (var session = store.LightweightSession())
+        // Store the photo before money moves (a storage failure must not cost anything).
+        var order = new PaidOrder
         {
-            session.Events.StartStream<Session>(id, events);
-            if (settled is not null) payments.Record(session, settled, id, demand);
-            if (credits is not null) await payments.SpendCreditsAsync(session, credits, id, demand, ct);
-            try
-            {
-                await session.SaveChangesAsync(ct);
-            }
-            catch (Exception e) when (settled is not null)
-            {
-                throw await creditGrants.KeepPaymentAsCreditAsync(settled, id, e);
-            }
-            catch (JasperFx.DocumentAlreadyExistsException) when (credits is not null)
-            {
-                throw new ApiException(409, "payment_already_used", "This credit challenge was already used; ask for a new one.");
-            }
-        }
+            Purpose = "create", SessionId = SessionTokens.NewSessionId(), PriceAtomic = price, Wallet = form.Wallet,
+            Reference = await ReferenceImages.StoreAsync(blobs, imageHash, form.Image, image, ct),
+            OutputProtocol = output.Protocol, OutputUrl = output.Url, Minutes = form.DurationMinutes,
+            FreeMinutes = Math.Min(pricing.Value.FreeMinutes, form.DurationMinutes),
+        };
+        var paid = price == 0 ? await RecordFreeAsync(store, orders, warm, order, clock, ct)
+            : paysWithCredits ? await credits.PayAsync(http.Request, demand, order, ct)
+            : await payments.PayAsync(http, demand, attempt!, order, ct);
 
-        try
-        {
-            await queue.SendAsync(new WarmSession(id, clock.GetUtcNow()), ct);
-        }
-        catch (Exception e)
-        {
-            // The session is recorded; the workers' reconcile picks up warming sessions nobody claimed.
-            logs.CreateLogger(typeof(CreateSession)).LogError(e, "Could not queue warm request for {SessionId}", id);
-        }
-        return await AnswerAsync(http, store, responses, id, settled?.Response, slot.EstimatedReadySeconds, ct);
+        return await CreatedAsync(http, store, responses, paid, slot.EstimatedReadySeconds);
     }
 
-    private static async Task<IResult> AnswerAsync(HttpContext http, IDocumentStore store, SessionResponses responses,
-        string id, X402.Models.SettleResponse? settle, int estimatedReadySeconds, CancellationToken ct)
+    private static async Task<IResult> CreatedAsync(HttpContext http, IDocumentStore store, SessionResponses responses, PaidFor paid, int readySeconds)
     {
         await using var query = store.QuerySession();
-        var view = await query.LoadAsync<SessionView>(id, ct) ?? throw ApiException.NotFound();
-        if (settle is not null) http.Response.Headers[X402Headers.PaymentResponse] = X402Headers.Encode(settle);
-        return Results.Json(responses.Created(http.Request, view, estimatedReadySeconds), AppJson.Options, statusCode: 201);
+        var view = await query.LoadAsync<SessionView>(paid.SessionId, CancellationToken.None) ?? throw ApiException.NotFound();
+        if (paid.Response is { } settle) http.Response.Headers[X402Headers.PaymentResponse] = X402Headers.Encode(settle);
+        return Results.Json(responses.Created(http.Request, view, readySeconds), AppJson.Options, statusCode: 201);
+    }
+
+    private static async Task<PaidFor> RecordFreeAsync(IDocumentStore store, OrderEvents orders, WarmRequests warm, PaidOrder order, TimeProvider clock, CancellationToken ct)
+    {
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.StartStream<Session>(order.SessionId, orders.Create(order, null, 0, clock.GetUtcNow()));
+            await session.SaveChangesAsync(ct);
+        }
+        await warm.SendAsync(order.SessionId);
+        return new PaidFor(order.SessionId, null);
     }
 
     private static string Fingerprint(string imageHash, CreateSessionForm form, OutputTarget output) =>

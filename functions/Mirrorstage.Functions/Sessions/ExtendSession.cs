@@ -6,7 +6,7 @@ using Mirrorstage.Events.Sessions;
 using Mirrorstage.Functions.Api;
 using Mirrorstage.Functions.Payments;
 using Mirrorstage.X402;
-using Cmd = Mirrorstage.Events.Sessions.ExtendSession;
+using Mirrorstage.Events.Payments;
 
 namespace Mirrorstage.Functions.Sessions;
 
@@ -21,7 +21,7 @@ public static class ExtendSession
 
     private static async Task<IResult> Handle(
         string id, HttpContext http, IQuerySession db, IDocumentStore store, IOptions<PricingOptions> pricing,
-        PaymentGate payments, CreditGrants credits, TimeProvider clock, CancellationToken ct)
+        PaymentGate payments, CreditPayments credits, TimeProvider clock, CancellationToken ct)
     {
         var view = await SessionAccess.RequireOwnerAsync(http.Request, db, id, ct);
         var minutes = await ReadMinutesAsync(http.Request, pricing.Value, ct);
@@ -30,29 +30,27 @@ public static class ExtendSession
 
         var price = Price.ExtensionAtomic(pricing.Value, minutes);
         var demand = new PaymentDemand("extend", price, $"{minutes}-minute extension of session {id}",
-            $"extend|{id}|{minutes}", payer => SessionDecider.EnsureExtendable(current, payer));
-        var payment = await payments.CollectAsync(http, demand, ct);
-        var settled = payment as PaymentResult.Settled;
+            $"extend|{id}|{minutes}", payer => SessionDecider.EnsureExtendable(current, payer), current.Wallet);
+        var attempt = payments.Read(http, demand);
+        var paysWithCredits = price > 0 && CreditChallenges.IsCreditPayment(http.Request);
+        if (price > 0 && attempt is null && !paysWithCredits) throw payments.Required(http, demand);
 
-        if (payment is not PaymentResult.AlreadyRecorded)
-        {
-            try
-            {
-                await SessionWrites.DecideAndAppendAsync(store, id,
-                    s => SessionDecider.Decide(s, new Cmd(minutes, price, settled?.Payment.Payer, settled?.Payment, clock.GetUtcNow())),
-                    (session, _) => { if (settled is not null) payments.Record(session, settled, id, demand); }, ct);
-            }
-            catch (Exception e) when (settled is not null && e is not OperationCanceledException)
-            {
-                throw await credits.KeepPaymentAsCreditAsync(settled, id, e);
-            }
-        }
+        var order = new PaidOrder { Purpose = "extend", SessionId = id, PriceAtomic = price, Wallet = current.Wallet, Minutes = minutes };
+        var paid = price == 0
+            ? await ExtendFreeAsync(store, order, clock, ct)
+            : paysWithCredits ? await credits.PayAsync(http.Request, demand, order, ct)
+            : await payments.PayAsync(http, demand, attempt!, order, ct);
 
-        var settle = settled?.Response ?? (payment as PaymentResult.AlreadyRecorded)?.Response;
-        if (settle is not null) http.Response.Headers[X402Headers.PaymentResponse] = X402Headers.Encode(settle);
+        if (paid.Response is { } settle) http.Response.Headers[X402Headers.PaymentResponse] = X402Headers.Encode(settle);
         await using var query = store.QuerySession();
-        var after = await query.LoadAsync<SessionView>(id, ct) ?? view;
+        var after = await query.LoadAsync<SessionView>(id, CancellationToken.None) ?? view;
         return Results.Json(new Response(id, minutes, after.ExpiresAt, after.RemainingSecondsAt(clock.GetUtcNow()), Price.ToUsd(price)), AppJson.Options);
+    }
+
+    private static async Task<PaidFor> ExtendFreeAsync(IDocumentStore store, PaidOrder order, TimeProvider clock, CancellationToken ct)
+    {
+        await SessionWrites.DecideAndAppendAsync(store, order.SessionId, s => OrderEvents.Extend(s, order, null, 0, clock.GetUtcNow()), null, ct);
+        return new PaidFor(order.SessionId, null);
     }
 
     /// <summary>Body {"duration_minutes": N}; an empty body means the default extension.</summary>

@@ -9,7 +9,8 @@ namespace Mirrorstage.GpuWorker.Sessions;
 /// renewing is interrupted (SessionInterrupted) and re-queued for another worker to resume (again each minute
 /// until one does, or it is given up after ResumeWithinSeconds); a warming session nobody claimed (its warm
 /// request was lost) is queued again, and given up after AbandonUnclaimedSeconds. The lease carries this
-/// worker's free render slots (none once it starts stopping), which the gateway sums before taking a session.</summary>
+/// worker's free render slots (none once it starts stopping), which the gateway sums before taking a session.
+/// Reaping runs on one worker at a time (<see cref="SingleOwner"/>); every worker renews its own lease.</summary>
 public sealed class LeaseKeeper(
     IDocumentStore store, SessionStore sessions, IWarmQueue queue, IOptions<WorkerOptions> options, TimeProvider clock,
     IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<LeaseKeeper> log)
@@ -94,6 +95,8 @@ public sealed class LeaseKeeper(
 
     private async Task ReapAsync(WorkerOptions o, CancellationToken ct)
     {
+        await using var turn = await SingleOwner.TryTakeAsync(store, SingleOwner.Reapers, ct);
+        if (turn is null) return; // another worker is reaping this round
         var now = clock.GetUtcNow();
         var resumeBefore = now.AddSeconds(-o.ResumeWithinSeconds);
         await using var query = store.QuerySession();

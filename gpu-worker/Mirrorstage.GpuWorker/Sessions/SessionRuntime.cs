@@ -20,6 +20,7 @@ public sealed class SessionRuntime(
 
     public async Task RunAsync(string id, CancellationToken ct)
     {
+        using var scope = log.BeginScope(new Dictionary<string, object> { ["SessionId"] = id });
         var o = options.Value;
         var view = await sessions.ViewAsync(id, ct);
         if (view?.Reference is null) return;
@@ -153,11 +154,10 @@ public sealed class SessionRuntime(
                 warned = true;
                 session.Send(new { type = "time_warning", remaining_seconds = left });
             }
-            if (view.ExpiresAt <= clock.GetUtcNow())
-            {
-                await sessions.ExpireAsync(id, ct);
+            // An extension recorded before this decision moves the expiry on: the decider then ends nothing (or
+            // loses the race to it), and rendering goes on until the store says otherwise.
+            if (view.ExpiresAt <= clock.GetUtcNow() && (await sessions.ExpireAsync(id, ct)).Length > 0)
                 return "expired";
-            }
             return null;
         }, ct);
 
@@ -169,13 +169,13 @@ public sealed class SessionRuntime(
         return reason;
     }
 
-    /// <summary>A render engine for a stored face crop; null when the crop is gone.</summary>
+    /// <summary>A render engine for a stored face crop and its landmarks; null when either is gone.</summary>
     private async Task<IRenderEngine?> LoadEngineAsync(string cropKey, WorkerOptions o, CancellationToken ct)
     {
-        var crop = await blobs.GetAsync(cropKey, ct);
-        if (crop is null) return null;
-        using var reference = Cv2.ImDecode(crop, ImreadModes.Color);
-        return reference.Empty() ? null : new ProceduralEngine(reference, o.Width, o.Height, FaceLayout.FromGatewayCrop);
+        var face = await Imaging.ReferenceImages.LoadAsync(blobs, cropKey, ct);
+        if (face is null) return null;
+        using var reference = Cv2.ImDecode(face.CropPng, ImreadModes.Color);
+        return reference.Empty() ? null : new ProceduralEngine(reference, face.Landmarks, o.Width, o.Height);
     }
 }
 

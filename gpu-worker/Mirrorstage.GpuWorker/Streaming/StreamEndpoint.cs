@@ -103,11 +103,8 @@ public static class StreamEndpoint
         return null;
     }
 
-    private static Task RefuseAsync(HttpContext http, int status, string code, string message)
-    {
-        http.Response.StatusCode = status;
-        return http.Response.WriteAsJsonAsync(new { error = new { code, message } });
-    }
+    private static Task RefuseAsync(HttpContext http, int status, string code, string message) =>
+        Infrastructure.Http.ErrorJson.WriteAsync(http, status, code, message);
 
     internal static Task SendAsync(WebSocket socket, string text, CancellationToken ct) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct);

@@ -13,11 +13,15 @@ namespace Mirrorstage.Functions.Tests.Support;
 public class GatewayFactory(IDictionary<string, string?> settings, string? database = null) : WebApplicationFactory<Program>
 {
     public const string DatabaseName = "mirrorstage_tests";
-    public static readonly string Connection = TestEnvironment.Database(DatabaseName);
+    // Idle connections are pruned within seconds, so a test that restarts PostgreSQL leaves no dead pooled
+    // connection behind for the next test's first query.
+    public static readonly string Connection = TestEnvironment.Database(DatabaseName) + ";Connection Idle Lifetime=2;Connection Pruning Interval=1";
 
     public string ConnectionString { get; } = database is null ? Connection : TestEnvironment.Database(database);
 
     public ScriptedFacilitator Facilitator { get; } = new();
+    public ScriptedProbes Probes { get; } = new();
+    public string JournalFolder { get; } = Path.Combine(Path.GetTempPath(), "mirrorstage-test-journal-" + Guid.NewGuid().ToString("N"));
     public string BlobFolder { get; } = Path.Combine(Path.GetTempPath(), "mirrorstage-test-blobs-" + Guid.NewGuid().ToString("N"));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -32,18 +36,26 @@ public class GatewayFactory(IDictionary<string, string?> settings, string? datab
         builder.UseSetting("Mirrorstage:Gateway:TokenSecret", "J1auxctu8q6xeRAEQS0SMRdtEFfa1pLcsDjWLgCyol4=");
         builder.UseSetting("Mirrorstage:Gateway:PublicBaseUrl", "https://render.test");
         builder.UseSetting("Mirrorstage:Blobs:Folder", BlobFolder);
+        builder.UseSetting("Mirrorstage:Payments:Journal:Folder", JournalFolder);
+        // The tests run the journal replay and the reconciler themselves, at the moment they choose.
+        builder.UseSetting("Mirrorstage:Payments:Journal:ReplaySeconds", "3600");
+        builder.UseSetting("Mirrorstage:Payments:Reconciler:IntervalSeconds", "3600");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(s =>
         {
             s.AddSingleton<IFacilitatorRouter>(Facilitator);
+            s.AddSingleton<Mirrorstage.Functions.Payments.ISettlementProbes>(Probes);
             s.ConfigureMarten(o => o.Listeners.Add(new AppendFault()));
         });
     }
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
 
+    public T Hosted<T>() => Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<T>().Single();
+
     public async Task<long> CountEventsAsync()
     {
+        _ = Server; // the app creates the schema when it starts: a count before the first request must not miss it
         await using var conn = new NpgsqlConnection(ConnectionString);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand("select count(*) from mirrorstage.mt_events", conn);

@@ -27,10 +27,11 @@ public static class Requests
         return form;
     }
 
-    public static HttpRequestMessage CreateSession(MultipartFormDataContent form, string? paymentSignature = null)
+    public static HttpRequestMessage CreateSession(MultipartFormDataContent form, string? paymentSignature = null, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/sessions") { Content = form };
         if (paymentSignature is not null) request.Headers.TryAddWithoutValidation(X402Headers.PaymentSignature, paymentSignature);
+        if (idempotencyKey is not null) request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
         return request;
     }
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Mirrorstage.X402.Facilitators;
 using Mirrorstage.X402.Models;
+using Mirrorstage.X402.Reconciliation;
 
 namespace Mirrorstage.Functions.Tests.Support;
 
@@ -12,6 +13,12 @@ public sealed class ScriptedFacilitator : IFacilitator, IFacilitatorRouter
     private int _verifies, _settles;
     public int Verifies => _verifies;
     public int Settles => _settles;
+
+    /// <summary>Runs inside /settle after the money "moved" and before the answer (e.g. stopping PostgreSQL).</summary>
+    public Func<Task>? AfterSettle { get; set; }
+
+    /// <summary>Completed when a settlement starts, so a test can act (abort its client) mid-settlement.</summary>
+    public TaskCompletionSource? SettleStarted { get; set; }
 
     public void Reset() => (_verifies, _settles) = (0, 0);
 
@@ -31,14 +38,19 @@ public sealed class ScriptedFacilitator : IFacilitator, IFacilitatorRouter
     public async Task<SettleResponse> SettleAsync(PaymentPayload payload, PaymentRequirements requirements, CancellationToken ct)
     {
         Interlocked.Increment(ref _settles);
-        await Task.Delay(20, ct); // long enough for racing requests to overlap
-        return Script(payload) switch
+        SettleStarted?.TrySetResult();
+        var script = Script(payload);
+        await Task.Delay(script == "slow_settle" ? 6000 : 20, ct); // long enough for racing requests to overlap
+        var transaction = script == "same_tx" ? "0x" + new string('5', 64)
+            : "0x" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payload.Payload.ToJsonString())));
+        switch (script)
         {
-            "settle_fails" => new SettleResponse(false, "", requirements.Network, Payer(payload), "insufficient_funds", "scripted"),
-            "settle_unavailable" => throw new FacilitatorUnavailableException("scripted outage"),
-            _ => new SettleResponse(true, "0x" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payload.Payload.ToJsonString()))),
-                requirements.Network, Payer(payload), Amount: requirements.Amount),
-        };
+            case "settle_fails": return new SettleResponse(false, "", requirements.Network, Payer(payload), "insufficient_funds", "scripted");
+            case "settle_unavailable": throw new FacilitatorUnavailableException("scripted outage");
+            case "broadcast_unconfirmed": throw new SettlementUnknownException("scripted: sent, no receipt", transaction);
+        }
+        if (AfterSettle is { } after) await after();
+        return new SettleResponse(true, transaction, requirements.Network, Payer(payload), Amount: requirements.Amount);
     }
 
     public Task<SupportedResponse> SupportedAsync(CancellationToken ct) =>

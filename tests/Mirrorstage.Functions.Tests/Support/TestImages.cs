@@ -10,6 +10,15 @@ public static class TestImages
 
     public static byte[] AstronautJpeg { get; } = Cv2.ImDecode(Astronaut, ImreadModes.Color).ImEncode(".jpg");
 
+    /// <summary>The fixture face with one corner pixel changed: a photo the blob store has never seen.</summary>
+    public static byte[] FreshAstronaut()
+    {
+        using var photo = Cv2.ImDecode(Astronaut, ImreadModes.Color);
+        photo.Set(0, 0, new Vec3b((byte)Random.Shared.Next(256), (byte)Random.Shared.Next(256), (byte)Random.Shared.Next(256)));
+        photo.Set(1, 0, new Vec3b((byte)Random.Shared.Next(256), (byte)Random.Shared.Next(256), (byte)Random.Shared.Next(256)));
+        return photo.ImEncode(".png");
+    }
+
     /// <summary>A second, clearly different face from the one fixture photo: mirrored, red and blue swapped.</summary>
     public static byte[] OtherFace { get; } = MakeOtherFace();
 

@@ -82,7 +82,13 @@ export async function startChain({ port = ports.anvil } = {}) {
 
   const balanceOf = (address) => publicClient.readContract({ address: token, abi: tokenAbi, functionName: "balanceOf", args: [address] });
   return {
-    rpcUrl, chain, publicClient, token, accounts,
+    rpcUrl, chain, publicClient, token, accounts, abi,
+    rpc: async (method, params = []) => {
+      const r = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+      const body = await r.json();
+      if (body.error) throw new Error(`${method}: ${body.error.message}`);
+      return body.result;
+    },
     payTo: accounts[3].address,
     balanceOf,
     stop: () => child.kill("SIGKILL"),

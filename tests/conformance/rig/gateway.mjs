@@ -4,6 +4,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ports } from "./ports.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 export const pgPort = process.env.MIRRORSTAGE_PG_PORT ?? "55432";
@@ -21,6 +22,14 @@ export function createDatabase() {
   execFileSync("psql", ["-h", "127.0.0.1", "-p", pgPort, "-U", "postgres", "-d", "postgres", "-c", `create database ${database}`]);
 }
 
+/** The EVM suites' gateway ports (see ports.mjs). */
+export const gatewayPorts = [ports.gatewayFacilitator, ports.gatewaySelf, ports.gatewayRecovery];
+
+/** Stops or starts the suite's PostgreSQL (scripts/postgres.sh under MIRRORSTAGE_STATE), for store-outage tests. */
+export function postgres(verb) {
+  execFileSync("bash", [path.join(repo, "scripts", "postgres.sh"), verb], { stdio: "ignore" });
+}
+
 export async function startGateway({ port, network, settings = {} }) {
   const bin = process.env.MIRRORSTAGE_GATEWAY_BIN ?? path.join(repo, "functions", "Mirrorstage.Functions", "bin", "Debug", "net10.0", "Mirrorstage.Functions");
   const dir = mkdtempSync(path.join(os.tmpdir(), "ms-gateway-"));
@@ -33,11 +42,13 @@ export async function startGateway({ port, network, settings = {} }) {
     Mirrorstage__Outputs__AllowPrivateHosts: "true",
     Mirrorstage__Pricing__PricePerMinuteUsd: "0.10",
     Mirrorstage__Blobs__Folder: path.join(dir, "blobs"),
+    Mirrorstage__Payments__Journal__Folder: path.join(dir, "payment-journal"),
+    Mirrorstage__Payments__Journal__ReplaySeconds: "1",
     Mirrorstage__Capacity__ScaleOutHeadroom: "1000", // no worker runs here: the fleet is all headroom
     Mirrorstage__RateLimits__Enabled: "false", // the suite pays from a few wallets on one address, fast
+    ...settings,
   };
   for (const [key, value] of Object.entries(network)) env[`Mirrorstage__Payments__Networks__0__${key}`] = String(value);
-  Object.assign(env, settings);
   const child = spawn(bin, [], { cwd: dir, env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => { stderr += d; });

@@ -14,11 +14,11 @@ namespace Mirrorstage.X402.Evm;
 
 /// <summary>Verifies EVM "exact" payments itself and settles them by sending transferWithAuthorization from the
 /// gateway's own relayer key: an EIP-1559 transaction signed by Nethereum's account signer and sent over its
-/// JSON-RPC client, then its receipt polled for until the timeout.</summary>
-public sealed class SelfSettlingEvmFacilitator(IClient rpc, byte[] relayerKey, TimeProvider clock, TimeSpan receiptTimeout) : IFacilitator
+/// JSON-RPC client, then its receipt polled for until the timeout. Once signed, any doubt is an unknown outcome
+/// for the reconciler, never "nothing was charged".</summary>
+public sealed class SelfSettlingEvmFacilitator(IClient rpc, byte[] relayerKey, TimeProvider clock, TimeSpan receiptTimeout, IRelayerNonceLock nonceLock) : IFacilitator
 {
     private readonly string _relayer = Hex.Encode(Secp256k1.AddressOf(relayerKey));
-    private readonly SemaphoreSlim _sending = new(1, 1); // one relayer, one nonce sequence
 
     public string RelayerAddress => _relayer;
 
@@ -35,32 +35,41 @@ public sealed class SelfSettlingEvmFacilitator(IClient rpc, byte[] relayerKey, T
         var web3 = new Nethereum.Web3.Web3(new Account(relayerKey, chainId), rpc);
         var call = authorization.Call();
         string hash;
-        await _sending.WaitAsync(ct);
-        try
+        // One relayer, one nonce sequence, across every gateway process that holds the key.
+        await using (await nonceLock.AcquireAsync(RelayerAddress, ct))
         {
-            var handler = web3.Eth.GetContractTransactionHandler<TransferWithAuthorizationFunction>();
-            call.Nonce = await web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(_relayer, BlockParameter.CreatePending());
-            call.Gas = new HexBigInteger((await handler.EstimateGasAsync(requirements.Asset, call)).Value * 12 / 10);
-            var fee = await new SimpleFeeSuggestionStrategy(rpc).SuggestFeeAsync();
-            (call.MaxFeePerGas, call.MaxPriorityFeePerGas) = (fee.MaxFeePerGas, fee.MaxPriorityFeePerGas);
-            var raw = (await handler.SignTransactionAsync(requirements.Asset, call)).EnsureHexPrefix(); // EIP-1559, type 2
+            string raw;
+            try
+            {
+                var handler = web3.Eth.GetContractTransactionHandler<TransferWithAuthorizationFunction>();
+                call.Nonce = await web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(_relayer, BlockParameter.CreatePending());
+                call.Gas = new HexBigInteger((await handler.EstimateGasAsync(requirements.Asset, call)).Value * 12 / 10);
+                var fee = await new SimpleFeeSuggestionStrategy(rpc).SuggestFeeAsync();
+                (call.MaxFeePerGas, call.MaxPriorityFeePerGas) = (fee.MaxFeePerGas, fee.MaxPriorityFeePerGas);
+                raw = (await handler.SignTransactionAsync(requirements.Asset, call)).EnsureHexPrefix(); // EIP-1559, type 2
+            }
+            catch (Exception e) when (Refused(e))
+            {
+                return new SettleResponse(false, "", requirements.Network, verdict.Payer, "transaction_failed", e.Message);
+            }
+            catch (Exception e) when (Unreachable(e, ct))
+            {
+                throw new FacilitatorUnavailableException($"EVM RPC unreachable: {e.Message}", e);
+            }
+            // From here the transaction may be in a mempool whatever the node answers ("already known", a dropped
+            // connection): the outcome is unknown, never "nothing was charged".
             hash = Hex.Encode(Keccak.Hash(Hex.Decode(raw)));
-            await web3.Eth.Transactions.SendRawTransaction.SendRequestAsync(raw);
-        }
-        catch (Exception e) when (Refused(e))
-        {
-            return new SettleResponse(false, "", requirements.Network, verdict.Payer, "transaction_failed", e.Message);
-        }
-        catch (Exception e) when (Unreachable(e, ct))
-        {
-            throw new FacilitatorUnavailableException($"EVM RPC unreachable: {e.Message}", e);
-        }
-        finally
-        {
-            _sending.Release();
+            try
+            {
+                await web3.Eth.Transactions.SendRawTransaction.SendRequestAsync(raw);
+            }
+            catch (Exception e) when (Refused(e) || Unreachable(e, CancellationToken.None))
+            {
+                throw new Reconciliation.SettlementUnknownException($"Sending {hash} gave no clear answer: {e.Message}", hash, e);
+            }
         }
 
-        var receipt = await WaitForReceiptAsync(web3, hash, ct);
+        var receipt = await WaitForReceiptAsync(web3, hash);
         return receipt.Status?.Value == BigInteger.One
             ? new SettleResponse(true, hash, requirements.Network, verdict.Payer, Amount: requirements.Amount)
             : new SettleResponse(false, hash, requirements.Network, verdict.Payer, "transaction_reverted", "transferWithAuthorization reverted on chain.");
@@ -98,23 +107,22 @@ public sealed class SelfSettlingEvmFacilitator(IClient rpc, byte[] relayerKey, T
         return (new VerifyResponse(true, Payer: payer), a);
     }
 
-    private async Task<Nethereum.RPC.Eth.DTOs.TransactionReceipt> WaitForReceiptAsync(Nethereum.Web3.Web3 web3, string hash, CancellationToken ct)
+    private async Task<TransactionReceipt> WaitForReceiptAsync(Nethereum.Web3.Web3 web3, string hash)
     {
         using var deadline = new CancellationTokenSource(receiptTimeout, clock);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         var polling = web3.TransactionManager.TransactionReceiptService;
         polling.SetPollingRetryIntervalInMilliseconds(100);
         try
         {
-            return await polling.PollForReceiptAsync(hash, linked.Token);
+            return await polling.PollForReceiptAsync(hash, deadline.Token);
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            throw new FacilitatorUnavailableException($"No receipt for {hash} within {receiptTimeout.TotalSeconds:0} s.");
+            throw new Reconciliation.SettlementUnknownException($"No receipt for {hash} within {receiptTimeout.TotalSeconds:0} s.", hash);
         }
-        catch (Exception e) when (Unreachable(e, ct))
+        catch (Exception e) when (Refused(e) || Unreachable(e, CancellationToken.None))
         {
-            throw new FacilitatorUnavailableException($"EVM RPC unreachable while awaiting {hash}: {e.Message}", e);
+            throw new Reconciliation.SettlementUnknownException($"Broadcast {hash}, then lost sight of it: {e.Message}", hash, e);
         }
     }
 

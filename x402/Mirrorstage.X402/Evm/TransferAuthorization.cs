@@ -22,11 +22,14 @@ public sealed record TransferAuthorization(
         return new TransferAuthorization(from, to, value, after, before, nonce, signature);
     }
 
+    private static readonly BigInteger MaxUint256 = (BigInteger.One << 256) - 1;
+
+    /// <summary>A canonical decimal uint256: digits only, no leading zeros, at most 2^256 - 1.</summary>
     private static bool Uint(string? s, out BigInteger value)
     {
         value = default;
-        return s is { Length: > 0 and <= 78 } && s.All(char.IsAsciiDigit)
-               && BigInteger.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out value);
+        return s is { Length: > 0 and <= 78 } && s.All(char.IsAsciiDigit) && (s.Length == 1 || s[0] != '0')
+               && BigInteger.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out value) && value <= MaxUint256;
     }
 
     /// <summary>The EIP-712 domain that separates one token's authorizations from every other's.</summary>

@@ -17,4 +17,4 @@ public interface IFacilitatorRouter
 }
 
 /// <summary>The facilitator could not be reached or answered nonsense: not the payer's fault.</summary>
-public sealed class FacilitatorUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+public class FacilitatorUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -5,7 +5,8 @@ public sealed record CompiledInstruction(int ProgramIndex, int[] Accounts, byte[
 /// <summary>A decoded Solana transaction (legacy or v0 message). Address-table lookups are kept as a count:
 /// the x402 exact scheme's accounts must all be static keys.</summary>
 public sealed record SolanaTransaction(
-    byte[][] Signatures, byte[] Message, int RequiredSignatures, byte[][] AccountKeys, CompiledInstruction[] Instructions, int LookupTables)
+    byte[][] Signatures, byte[] Message, int RequiredSignatures, byte[][] AccountKeys, CompiledInstruction[] Instructions, int LookupTables,
+    byte[] RecentBlockhash)
 {
     public byte[] FeePayer => AccountKeys[0];
 
@@ -22,7 +23,7 @@ public sealed record SolanaTransaction(
             int required = r.Byte();
             r.Byte(); r.Byte(); // read-only signed / unsigned counts
             var keys = Enumerable.Range(0, r.CompactU16()).Select(_ => r.Bytes(32)).ToArray();
-            r.Bytes(32); // recent blockhash
+            var blockhash = r.Bytes(32);
             var instructions = Enumerable.Range(0, r.CompactU16()).Select(_ =>
             {
                 int program = r.Byte();
@@ -43,7 +44,7 @@ public sealed record SolanaTransaction(
             }
             if (!r.AtEnd || signatureCount != required || required == 0 || keys.Length < required) return null;
             if (instructions.Any(ix => ix.ProgramIndex >= keys.Length || ix.Accounts.Any(a => a >= keys.Length))) return null;
-            return new SolanaTransaction(signatures, raw[messageStart..], required, keys, instructions, lookups);
+            return new SolanaTransaction(signatures, raw[messageStart..], required, keys, instructions, lookups, blockhash);
         }
         catch (IndexOutOfRangeException)
         {

@@ -13,7 +13,7 @@ namespace Mirrorstage.X402.Svm;
 public static class SvmExactVerifier
 {
     public const ulong MaxMicroLamportsPerComputeUnit = 5_000_000; // 5 lamports per compute unit
-    private const int MaxTransactionBytes = 1232;
+    private const int MaxTransactionBytes = PaymentIdentity.MaxSolanaTransactionBytes;
 
     public static VerifyResponse? Check(PaymentPayload payload, PaymentRequirements requirements)
     {
@@ -27,11 +27,9 @@ public static class SvmExactVerifier
         if (payload.Payload["transaction"] is not { } node || node.GetValueKind() != JsonValueKind.String)
             return Invalid("invalid_exact_svm_payload_transaction", "payload.transaction must be a base64 transaction.");
 
-        var text = node.GetValue<string>();
-        var raw = new byte[Math.Min(text.Length, 4096)];
-        if (text.Length > 4096 || !Convert.TryFromBase64String(text, raw, out var length) || length > MaxTransactionBytes)
-            return Invalid("invalid_exact_svm_payload_transaction", "payload.transaction is not a base64 transaction of at most 1232 bytes.");
-        if (SolanaTransaction.TryParse(raw[..length]) is not { } tx)
+        if (!CanonicalBase64.TryDecode(node.GetValue<string>(), MaxTransactionBytes, out var raw))
+            return Invalid("invalid_exact_svm_payload_transaction", "payload.transaction is not a canonical base64 transaction of at most 1232 bytes.");
+        if (SolanaTransaction.TryParse(raw) is not { } tx)
             return Invalid("invalid_exact_svm_payload_transaction", "payload.transaction does not decode as a Solana transaction.");
         if (tx.LookupTables > 0)
             return Invalid("invalid_exact_svm_payload_transaction_instructions", "Address lookup tables are not accepted.");

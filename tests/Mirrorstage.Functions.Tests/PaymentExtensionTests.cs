@@ -1,0 +1,91 @@
+using System.Net.Http.Json;
+using System.Text;
+using Mirrorstage.Events.Sessions;
+using Mirrorstage.Events.Wallets;
+using Mirrorstage.Functions.Payments;
+using Mirrorstage.Functions.Tests.Support;
+using Nethereum.Signer;
+using static Mirrorstage.Functions.Tests.Support.Requests;
+
+namespace Mirrorstage.Functions.Tests;
+
+/// <summary>A paid extension is served when it lands before the session ends, refunded as credit when the session
+/// ended first, and can be paid with credits.</summary>
+[Collection(GatewayCollection.Name)]
+public class PaymentExtensionTests(PaidGateway gateway)
+{
+    private readonly HttpClient _client = gateway.CreateClient();
+
+    private async Task<(string Id, string Token)> CreatePaidAsync(string payer)
+    {
+        var accepted = DecodeRequired(await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut)))).Accepts[0];
+        var created = await JsonAsync(await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), Payment(accepted, payer), Guid.NewGuid().ToString())));
+        return (created["session_id"]!.GetValue<string>(), created["token"]!.GetValue<string>());
+    }
+
+    private HttpRequestMessage Extend(string id, string token) =>
+        WithBearer(HttpMethod.Post, $"/v1/sessions/{id}/extend", token, JsonContent.Create(new { duration_minutes = 10 }));
+
+    [Fact]
+    public async Task An_extension_settled_after_the_session_ended_is_refunded_as_credit()
+    {
+        const string payer = "0x00000000000000000000000000000000000000E1";
+        var (id, token) = await CreatePaidAsync(payer);
+        var accepted = DecodeRequired(await _client.SendAsync(Extend(id, token))).Accepts[0];
+        var creditBefore = (await gateway.EventsOfAsync(WalletAddress.StreamKey(payer))).OfType<CreditGranted>().Sum(c => c.AmountAtomic);
+        // The session ends (DELETE, expiry) while the extension's payment is on its way to the chain.
+        gateway.Facilitator.AfterSettle = () => Sessions.SessionWrites.DecideAndAppendAsync(gateway.Store, id,
+            s => SessionDecider.Decide(s, new EndSession("test", "ended_by_client", DateTimeOffset.UtcNow)), null, default);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _client.SendAsync(Extend(id, token).WithPayment(Payment(accepted, payer)));
+        }
+        finally
+        {
+            gateway.Facilitator.AfterSettle = null;
+        }
+
+        await AssertErrorAsync(response, 409, "session_not_extendable");
+        Assert.Contains("credit", (await JsonAsync(response))["error"]!["message"]!.GetValue<string>());
+        var granted = (await gateway.EventsOfAsync(WalletAddress.StreamKey(payer))).OfType<CreditGranted>().ToList();
+        Assert.Equal(1_000_000, granted.Sum(c => c.AmountAtomic) - creditBefore);
+        Assert.Equal(("extend_not_servable", id), (granted[^1].Reason, granted[^1].SessionId));
+        var session = await gateway.EventsOfAsync(id);
+        Assert.Empty(session.OfType<SessionExtended>());
+        Assert.Single(session.OfType<PaymentSettled>()); // the creation's only
+    }
+
+    [Fact]
+    public async Task An_extension_can_be_paid_with_the_wallets_credits()
+    {
+        var key = EthECKey.GenerateKey();
+        var wallet = key.GetPublicAddress().ToLowerInvariant();
+        var (id, token) = await CreatePaidAsync(wallet);
+        await using (var grant = gateway.Store.LightweightSession())
+        {
+            grant.Events.Append(WalletAddress.StreamKey(wallet), WalletDecider.Grant(wallet, 1_500_000, "refund", null, null, DateTimeOffset.UtcNow));
+            await grant.SaveChangesAsync();
+        }
+
+        var quote = await _client.SendAsync(Extend(id, token));
+        await AssertErrorAsync(quote, 402, "payment_required");
+        var challenge = quote.Headers.GetValues(CreditChallenges.ChallengeHeader).Single();
+        var part = challenge.Split('.')[0].Replace('-', '+').Replace('_', '/');
+        var text = Encoding.UTF8.GetString(Convert.FromBase64String(part.PadRight(part.Length + (4 - part.Length % 4) % 4, '=')));
+        var paid = Extend(id, token);
+        paid.Headers.Add(CreditChallenges.ChallengeHeader, challenge);
+        paid.Headers.Add(CreditChallenges.SignatureHeader, new EthereumMessageSigner().EncodeUTF8AndSign(text, key));
+        gateway.Facilitator.Reset();
+
+        var response = await _client.SendAsync(paid);
+
+        Assert.True(200 == (int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, gateway.Facilitator.Settles);
+        var events = await gateway.EventsOfAsync(id);
+        Assert.Equal(10, Assert.Single(events.OfType<SessionExtended>()).AddedMinutes);
+        Assert.Equal((1_000_000L, "extend"), (events.OfType<CreditsSpent>().Single().AmountAtomic, events.OfType<CreditsSpent>().Single().Purpose));
+        await using var query = gateway.Store.QuerySession();
+        Assert.Equal(500_000, (await query.LoadAsync<WalletBalance>(WalletAddress.StreamKey(wallet)))!.BalanceAtomic);
+    }
+}
