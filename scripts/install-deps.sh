@@ -29,7 +29,7 @@ if [ ! -x "$MS_REPO/scripts/node/node_modules/.bin/azurite-blob" ]; then
   echo "npm ci (azurite)"
   (cd "$MS_REPO/scripts/node" && npm ci --no-audit --no-fund --loglevel=error)
 fi
-if [ ! -x "$MS_REPO/tests/conformance/node_modules/.bin/anvil" ]; then
-  echo "npm ci (anvil, solc, viem, official x402 SDK)"
+if [ ! -x "$MS_REPO/tests/conformance/node_modules/.bin/anvil" ] || [ ! -d "$MS_REPO/tests/conformance/node_modules/litesvm" ]; then
+  echo "npm ci (anvil, litesvm, solc, viem, @solana/kit, official x402 SDK)"
   (cd "$MS_REPO/tests/conformance" && npm ci --no-audit --no-fund --loglevel=error)
 fi

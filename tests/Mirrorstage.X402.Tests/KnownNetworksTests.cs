@@ -22,6 +22,20 @@ public class KnownNetworksTests
         Assert.Equal(("0xabc", "Custom", "2"), (n.Asset, n.AssetName, n.AssetVersion));
     }
 
+    [Theory]
+    [InlineData("0x000000000000000000000000000000000000dEaD", true)] // EIP-55 spelling
+    [InlineData("0x000000000000000000000000000000000000dead", true)]
+    [InlineData("0x000000000000000000000000000000000000DEAD", true)]
+    [InlineData("0x000000000000000000000000000000000000DeaD", false)] // one letter's case wrong
+    [InlineData("0x000000000000000000000000000000000000dEa", false)]
+    [InlineData("000000000000000000000000000000000000dEaD00", false)]
+    public void An_evm_payTo_must_be_an_address_with_a_valid_checksum(string payTo, bool accepted)
+    {
+        var n = new NetworkOptions { Network = "base", PayTo = payTo, FacilitatorUrl = "https://f" };
+        KnownNetworks.Apply(n);
+        Assert.Equal(accepted, !KnownNetworks.Problems(n).Any(p => p.Contains("PayTo") && p.Contains("EIP-55")));
+    }
+
     [Fact]
     public void Incomplete_networks_are_named_with_what_they_lack()
     {

@@ -35,6 +35,9 @@ public static class KnownNetworks
         if (!n.IsEvm && !n.IsSolana) yield return $"{name}: Network must be a CAIP-2 id (eip155:..., solana:...) or one of {string.Join(", ", ByName.Keys)}.";
         if (string.IsNullOrWhiteSpace(n.Asset)) yield return $"{name}: Asset is required.";
         if (string.IsNullOrWhiteSpace(n.PayTo)) yield return $"{name}: PayTo is required.";
+        foreach (var (setting, value) in new[] { ("Asset", n.Asset), ("PayTo", n.PayTo) })
+            if (n.IsEvm && !string.IsNullOrWhiteSpace(value) && !Evm.EvmAddress.IsValid(value))
+                yield return $"{name}: {setting} {value} is not an EVM address (0x and 40 hex digits; a mixed-case one must carry its EIP-55 checksum).";
         if (n.IsEvm && (n.AssetName is null || n.AssetVersion is null)) yield return $"{name}: AssetName and AssetVersion (the token's EIP-712 domain) are required.";
         if (n.IsSolana && string.IsNullOrWhiteSpace(n.FeePayer)) yield return $"{name}: FeePayer (the facilitator's fee payer) is required.";
         if (n.SelfSettles && (!n.IsEvm || string.IsNullOrWhiteSpace(n.RpcUrl) || string.IsNullOrWhiteSpace(n.RelayerPrivateKey)))

@@ -36,6 +36,6 @@ public static class Requirements
 
     private static bool SameAddress(string network, string x, string y) =>
         network.StartsWith("eip155:", StringComparison.Ordinal)
-            ? string.Equals(x, y, StringComparison.OrdinalIgnoreCase)
+            ? Evm.EvmAddress.Same(x, y)
             : x == y;
 }

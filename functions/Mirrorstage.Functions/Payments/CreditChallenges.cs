@@ -76,8 +76,7 @@ public sealed class CreditChallenges(IOptions<GatewayOptions> options, TimeProvi
         if (WalletAddress.IsEvm(wallet))
         {
             if (!Hex.TryDecode(signature, 65, out var sig)) return false;
-            // EIP-191 version 0x45: "\u0019" spelled out, since C#'s "\x19E" would read as one character (U+019E).
-            var digest = Keccak.Hash([.. Encoding.UTF8.GetBytes($"\u0019Ethereum Signed Message:\n{text.Length}"), .. text]);
+            var digest = new Nethereum.Signer.EthereumMessageSigner().HashPrefixedMessage(text); // EIP-191 personal_sign
             var signer = Secp256k1.RecoverAddress(digest, Secp256k1.Signature.Parse(sig)!);
             return signer is not null && Hex.Encode(signer) == wallet;
         }

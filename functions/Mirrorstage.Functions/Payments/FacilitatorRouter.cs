@@ -29,8 +29,7 @@ public sealed class FacilitatorRouter(IOptions<PaymentOptions> options, IHttpCli
     {
         if (!n.IsEvm || string.IsNullOrWhiteSpace(n.RpcUrl) || !Hex.TryDecode(n.RelayerPrivateKey, 32, out var key))
             throw new FacilitatorUnavailableException($"Network {n.Network}: self-settlement needs an EVM network, RpcUrl and a 32-byte RelayerPrivateKey.");
-        var http = clients.CreateClient("evm-rpc");
-        http.BaseAddress = new Uri(n.RpcUrl);
-        return new SelfSettlingEvmFacilitator(new EvmRpc(http), key, clock, TimeSpan.FromSeconds(n.ReceiptTimeoutSeconds), nonceLock);
+        var rpc = new Nethereum.JsonRpc.Client.RpcClient(new Uri(n.RpcUrl), clients.CreateClient("evm-rpc"));
+        return new SelfSettlingEvmFacilitator(rpc, key, clock, TimeSpan.FromSeconds(n.ReceiptTimeoutSeconds), nonceLock);
     }
 }

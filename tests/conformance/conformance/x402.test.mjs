@@ -4,8 +4,10 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startChain, KEYS, TOKEN_NAME, TOKEN_VERSION } from "../rig/chain.mjs";
 import { startFacilitator } from "../rig/facilitator.mjs";
-import { createDatabase, gatewayPorts, psql, startGateway } from "../rig/gateway.mjs";
+import { createDatabase, psql, startGateway } from "../rig/gateway.mjs";
 import { decode, handMadePayment, officialClient, sessionForm } from "../rig/payments.mjs";
+import { ports } from "../rig/ports.mjs";
+import { expectRefused, post, requirements } from "../rig/requests.mjs";
 
 const PRICE_15_MIN = 1_000_000n;
 let chain, facilitator;
@@ -17,8 +19,8 @@ before(async () => {
   chain = await startChain();
   facilitator = await startFacilitator(chain);
   const network = { Network: "eip155:31337", Asset: chain.token, PayTo: chain.payTo, AssetName: TOKEN_NAME, AssetVersion: TOKEN_VERSION };
-  gateways.facilitator = await startGateway({ port: gatewayPorts[0], network: { ...network, FacilitatorUrl: facilitator.url } });
-  gateways.self = await startGateway({ port: gatewayPorts[1], network: { ...network, Settlement: "self", RpcUrl: chain.rpcUrl, RelayerPrivateKey: KEYS[2] } });
+  gateways.facilitator = await startGateway({ port: ports.gatewayFacilitator, network: { ...network, FacilitatorUrl: facilitator.url } });
+  gateways.self = await startGateway({ port: ports.gatewaySelf, network: { ...network, Settlement: "self", RpcUrl: chain.rpcUrl, RelayerPrivateKey: KEYS[2] } });
 });
 
 after(async () => {
@@ -34,22 +36,6 @@ after(async () => {
 
 async function balances(...addresses) {
   return Promise.all(addresses.map((a) => chain.balanceOf(a)));
-}
-
-async function requirements(url, path = "/v1/sessions", init = { method: "POST", body: sessionForm() }) {
-  const r = await fetch(url + path, init);
-  assert.equal(r.status, 402);
-  return decode(r.headers.get("PAYMENT-REQUIRED")).accepts[0];
-}
-
-async function post(url, signature, form = sessionForm()) {
-  return fetch(url + "/v1/sessions", { method: "POST", body: form, headers: { "PAYMENT-SIGNATURE": signature } });
-}
-
-async function expectRefused(response, status, code) {
-  const body = await response.json();
-  assert.equal(response.status, status, JSON.stringify(body));
-  assert.equal(body.error.code, code, JSON.stringify(body));
 }
 
 for (const mode of ["facilitator", "self"]) {

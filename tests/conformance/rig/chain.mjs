@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPublicClient, createWalletClient, defineChain, http, parseAbi } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { ports } from "./ports.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -59,7 +60,7 @@ async function waitForRpc(url, child, seconds = 30) {
   throw new Error(`anvil did not answer on ${url} within ${seconds} s`);
 }
 
-export async function startChain({ port = Number(process.env.MIRRORSTAGE_ANVIL_PORT ?? 58545) } = {}) {
+export async function startChain({ port = ports.anvil } = {}) {
   const bin = path.join(here, "..", "node_modules", ".bin", "anvil");
   const child = spawn(bin, ["--host", "127.0.0.1", "--port", String(port), "--chain-id", "31337", "--silent"], { stdio: "ignore" });
   const rpcUrl = `http://127.0.0.1:${port}`;

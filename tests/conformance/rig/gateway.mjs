@@ -4,6 +4,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ports } from "./ports.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 export const pgPort = process.env.MIRRORSTAGE_PG_PORT ?? "55432";
@@ -21,8 +22,8 @@ export function createDatabase() {
   execFileSync("psql", ["-h", "127.0.0.1", "-p", pgPort, "-U", "postgres", "-d", "postgres", "-c", `create database ${database}`]);
 }
 
-/** Gateway ports: MIRRORSTAGE_GATEWAY_PORT and the next two (defaults 58101-58103). */
-export const gatewayPorts = [0, 1, 2].map((i) => Number(process.env.MIRRORSTAGE_GATEWAY_PORT ?? 58101) + i);
+/** The EVM suites' gateway ports (see ports.mjs). */
+export const gatewayPorts = [ports.gatewayFacilitator, ports.gatewaySelf, ports.gatewayRecovery];
 
 /** Stops or starts the suite's PostgreSQL (scripts/postgres.sh under MIRRORSTAGE_STATE), for store-outage tests. */
 export function postgres(verb) {

@@ -20,18 +20,22 @@ export function sessionForm(minutes = 15, outputUrl = undefined) {
   return form;
 }
 
-/** The official client, allowed to pay the rig's token; every PAYMENT-SIGNATURE it sends is recorded. */
-export function officialClient(key, token) {
-  const sent = [];
-  const recording = async (input, init) => {
+/** fetch that records every PAYMENT-SIGNATURE it sends into `sent`. */
+export function recordingFetch(sent) {
+  return async (input, init) => {
     const request = new Request(input, init);
     const signature = request.headers.get("PAYMENT-SIGNATURE");
     if (signature) sent.push(signature);
     return fetch(request);
   };
+}
+
+/** The official client, allowed to pay the rig's token; every PAYMENT-SIGNATURE it sends is recorded. */
+export function officialClient(key, token) {
+  const sent = [];
   const client = new x402Client().setSpendControls({ allowedAssets: [{ network: "eip155:31337", asset: token }] });
   client.register("eip155:*", new ExactEvmScheme(privateKeyToAccount(key)));
-  return { pay: wrapFetchWithPayment(recording, client), sent };
+  return { pay: wrapFetchWithPayment(recordingFetch(sent), client), sent };
 }
 
 export function decode(header) {

@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Nethereum.ABI.EIP712;
+using Nethereum.Contracts;
 
 namespace Mirrorstage.X402.Evm;
 
@@ -8,9 +10,6 @@ namespace Mirrorstage.X402.Evm;
 public sealed record TransferAuthorization(
     byte[] From, byte[] To, BigInteger Value, BigInteger ValidAfter, BigInteger ValidBefore, byte[] Nonce, byte[] Signature)
 {
-    private static readonly byte[] DomainTypeHash = Keccak.Hash("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
-    private static readonly byte[] TypeHash = Keccak.Hash("TransferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)");
-
     /// <summary>Null when any field is missing or malformed.</summary>
     public static TransferAuthorization? Parse(JsonObject payload)
     {
@@ -33,23 +32,23 @@ public sealed record TransferAuthorization(
                && BigInteger.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out value) && value <= MaxUint256;
     }
 
-    public static byte[] DomainSeparator(string name, string version, BigInteger chainId, byte[] verifyingContract) =>
-        Keccak.Hash(DomainTypeHash, Keccak.Hash(name), Keccak.Hash(version), Hex.Word(chainId), Hex.Word(verifyingContract));
+    /// <summary>The EIP-712 domain that separates one token's authorizations from every other's.</summary>
+    public static TypedData<Domain> DomainSeparator(string name, string version, BigInteger chainId, byte[] verifyingContract) =>
+        Erc3009Domain.For(name, version, chainId, verifyingContract);
 
-    /// <summary>The EIP-712 digest the payer signed.</summary>
-    public byte[] Digest(byte[] domainSeparator) =>
-        Keccak.Hash([0x19, 0x01], domainSeparator,
-            Keccak.Hash(TypeHash, Hex.Word(From), Hex.Word(To), Hex.Word(Value), Hex.Word(ValidAfter), Hex.Word(ValidBefore), Nonce));
+    /// <summary>The EIP-712 digest the payer signed, hashed by Nethereum's typed-data encoder.</summary>
+    public byte[] Digest(TypedData<Domain> domain) =>
+        Eip712TypedDataEncoder.Current.EncodeAndHashTypedData(new TransferWithAuthorizationMessage
+        {
+            From = Hex.Encode(From), To = Hex.Encode(To), Value = Value, ValidAfter = ValidAfter, ValidBefore = ValidBefore, Nonce = Nonce,
+        }, domain);
 
-    /// <summary>transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32) call data.</summary>
-    public byte[] CallData()
+    /// <summary>The transferWithAuthorization call that spends this authorization (v as 27 or 28).</summary>
+    public TransferWithAuthorizationFunction Call() => new()
     {
-        var v = Signature[64] < 27 ? Signature[64] + 27 : Signature[64];
-        return
-        [
-            .. Keccak.Hash("transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)")[..4],
-            .. Hex.Word(From), .. Hex.Word(To), .. Hex.Word(Value), .. Hex.Word(ValidAfter), .. Hex.Word(ValidBefore),
-            .. Nonce, .. Hex.Word(v), .. Signature[..32], .. Signature[32..64],
-        ];
-    }
+        From = Hex.Encode(From), To = Hex.Encode(To), Value = Value, ValidAfter = ValidAfter, ValidBefore = ValidBefore, AuthorizationNonce = Nonce,
+        V = Signature[64] < 27 ? (byte)(Signature[64] + 27) : Signature[64], R = Signature[..32], S = Signature[32..64],
+    };
+
+    public byte[] CallData() => Call().GetCallData();
 }

@@ -1,0 +1,115 @@
+// A Solana JSON-RPC endpoint over litesvm (an in-process Solana VM): the methods the official x402 SVM client
+// and facilitator call, answered with the shapes a validator's RPC answers with. Everything lands at once, so a
+// sent transaction is "finalized" as soon as the VM has run it.
+import { createServer } from "node:http";
+import { LiteSVM } from "litesvm";
+import { getBase58Decoder, getBase64Decoder, getBase64Encoder, getCompiledTransactionMessageDecoder, getTransactionDecoder } from "@solana/kit";
+
+// litesvm's TransactionErrorFieldless, in its order: the names a validator's RPC prints.
+const FIELDLESS = ["AccountInUse", "AccountLoadedTwice", "AccountNotFound", "ProgramAccountNotFound", "InsufficientFundsForFee",
+  "InvalidAccountForFee", "AlreadyProcessed", "BlockhashNotFound", "CallChainTooDeep", "MissingSignatureForFee", "InvalidAccountIndex",
+  "SignatureFailure", "InvalidProgramForExecution", "SanitizeFailure", "ClusterMaintenance", "AccountBorrowOutstanding",
+  "WouldExceedMaxBlockCostLimit", "UnsupportedVersion", "InvalidWritableAccount", "WouldExceedMaxAccountCostLimit",
+  "WouldExceedAccountDataBlockLimit", "TooManyAccountLocks", "AddressLookupTableNotFound", "InvalidAddressLookupTableOwner",
+  "InvalidAddressLookupTableData", "InvalidAddressLookupTableIndex", "InvalidRentPayingAccount", "WouldExceedMaxVoteCostLimit",
+  "WouldExceedAccountDataTotalLimit", "MaxLoadedAccountsDataSizeExceeded", "ResanitizationNeeded", "InvalidLoadedAccountsDataSizeLimit",
+  "UnbalancedTransaction", "ProgramCacheHitMaxLimit", "CommitCancelled"];
+
+/** A litesvm error as RPC JSON: "BlockhashNotFound", {"InstructionError":[2,{"Custom":1}]}, ... */
+function errorJson(err) {
+  if (typeof err === "number") return FIELDLESS[err] ?? `TransactionError${err}`;
+  if (typeof err?.err === "function") {
+    const inner = err.err();
+    return { InstructionError: [err.index, typeof inner === "number" ? `InstructionError${inner}` : inner?.code !== undefined ? { Custom: inner.code } : String(inner)] };
+  }
+  return String(err);
+}
+
+const landsOnChain = (err) => typeof err === "object" && "InstructionError" in err; // fee charged, failure recorded
+
+export async function startSvmRpc({ port }) {
+  const svm = new LiteSVM();
+  const statuses = new Map(); // signature -> { slot, err, wire (base64), accounts }
+  const sentOrder = [];
+  const b58 = getBase58Decoder();
+  const decodeTx = (b64) => getTransactionDecoder().decode(getBase64Encoder().encode(b64));
+  const slot = () => svm.getClock().slot;
+  const context = () => ({ slot: slot() });
+  const signatureOf = (tx) => b58.decode(Object.values(tx.signatures)[0]);
+
+  const methods = {
+    getSlot: () => slot(),
+    getBlockHeight: () => slot(),
+    getHealth: () => "ok",
+    getLatestBlockhash: () => ({ context: context(), value: { blockhash: svm.latestBlockhash(), lastValidBlockHeight: slot() + 150n } }),
+    getBalance: ([address]) => ({ context: context(), value: svm.getBalance(address) ?? 0n }),
+    getMinimumBalanceForRentExemption: ([size]) => svm.minimumBalanceForRentExemption(BigInt(size)),
+    getAccountInfo: ([address]) => {
+      const account = svm.getAccount(address);
+      if (!account.exists) return { context: context(), value: null };
+      return { context: context(), value: {
+        data: [getBase64Decoder().decode(account.data), "base64"], executable: account.executable, lamports: account.lamports,
+        owner: account.programAddress, rentEpoch: 0, space: BigInt(account.data.length) } };
+    },
+    simulateTransaction: ([b64, config = {}]) => {
+      const tx = decodeTx(b64);
+      svm.withSigverify(config.sigVerify === true);
+      let result;
+      try { result = svm.simulateTransaction(tx); } finally { svm.withSigverify(true); }
+      const failed = typeof result.err === "function";
+      const meta = result.meta();
+      return { context: context(), value: {
+        err: failed ? errorJson(result.err()) : null, logs: meta.logs(), accounts: null,
+        unitsConsumed: meta.computeUnitsConsumed(), returnData: null, innerInstructions: config.innerInstructions ? [] : undefined } };
+    },
+    sendTransaction: ([b64]) => {
+      const tx = decodeTx(b64);
+      const signature = signatureOf(tx);
+      const result = svm.sendTransaction(tx);
+      const err = typeof result.err === "function" ? errorJson(result.err()) : null;
+      if (err && !landsOnChain(err)) throw { code: -32002, message: `Transaction simulation failed: ${JSON.stringify(err)}`, data: { err, logs: result.meta().logs() } };
+      const accounts = getCompiledTransactionMessageDecoder().decode(tx.messageBytes).staticAccounts.map(String);
+      statuses.set(signature, { slot: slot(), err, wire: b64, accounts });
+      sentOrder.push(signature);
+      return signature;
+    },
+    isBlockhashValid: ([blockhash]) => ({ context: context(), value: blockhash === svm.latestBlockhash() }),
+    getSignaturesForAddress: ([address, { limit = 1000 } = {}]) => sentOrder.filter((s) => statuses.get(s).accounts.includes(address))
+      .reverse().slice(0, limit).map((signature) => {
+        const { slot: at, err } = statuses.get(signature);
+        return { signature, slot: at, err, memo: null, blockTime: null, confirmationStatus: "finalized" };
+      }),
+    getTransaction: ([signature]) => {
+      const status = statuses.get(signature);
+      return status ? { slot: status.slot, blockTime: null, version: 0, transaction: [status.wire, "base64"],
+        meta: { err: status.err, status: status.err ? { Err: status.err } : { Ok: null }, fee: 5000, innerInstructions: [], logMessages: [] } } : null;
+    },
+    getSignatureStatuses: ([signatures]) => ({ context: context(), value: signatures.map((s) => {
+      const status = statuses.get(s);
+      return status ? { slot: status.slot, confirmations: null, err: status.err, confirmationStatus: "finalized",
+        status: status.err ? { Err: status.err } : { Ok: null } } : null;
+    }) }),
+  };
+
+  const calls = {};
+  const server = createServer(async (req, res) => {
+    let raw = "";
+    for await (const chunk of req) raw += chunk;
+    const request = JSON.parse(raw);
+    calls[request.method] = (calls[request.method] ?? 0) + 1;
+    let answer;
+    try {
+      const method = methods[request.method];
+      answer = method ? { result: method(request.params ?? []) } : { error: { code: -32601, message: `Method not found: ${request.method}` } };
+    } catch (e) {
+      answer = { error: e?.code ? e : { code: -32603, message: String(e?.message ?? e) } };
+    }
+    // u64s go out as JSON numbers, as a validator writes them.
+    const body = JSON.stringify({ jsonrpc: "2.0", id: request.id, ...answer }, (_, v) => (typeof v === "bigint" ? `#big#${v}` : v))
+      .replace(/"#big#(\d+)"/g, "$1");
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(body);
+  });
+  await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { svm, url: `http://127.0.0.1:${port}`, statuses, sentOrder, calls, stop: () => new Promise((r) => server.close(r)) };
+}
