@@ -29,7 +29,10 @@ if [ ! -x "$MS_REPO/scripts/node/node_modules/.bin/azurite-blob" ]; then
   echo "npm ci (azurite)"
   (cd "$MS_REPO/scripts/node" && npm ci --no-audit --no-fund --loglevel=error)
 fi
-if [ ! -x "$MS_REPO/tests/conformance/node_modules/.bin/anvil" ] || [ ! -d "$MS_REPO/tests/conformance/node_modules/litesvm" ]; then
-  echo "npm ci (anvil, litesvm, solc, viem, @solana/kit, official x402 SDK)"
-  (cd "$MS_REPO/tests/conformance" && npm ci --no-audit --no-fund --loglevel=error)
+if [ ! -x "$MS_REPO/tests/conformance/node_modules/.bin/anvil" ] || [ ! -d "$MS_REPO/tests/conformance/node_modules/@solana/kit" ]; then
+  # `npm install` rather than `npm ci`: the registry copy here serves litesvm's linux-x64 binary only, so the lock
+  # file has no entries for its other platforms' optional packages and `npm ci` refuses it. `npm install` still
+  # installs exactly the locked versions and leaves the lock file as it is.
+  echo "npm install (anvil, litesvm, solc, viem, @solana/kit, official x402 SDK; locked versions)"
+  (cd "$MS_REPO/tests/conformance" && npm install --no-audit --no-fund --loglevel=error)
 fi
