@@ -24,18 +24,17 @@ public static class SessionFailures
     private static async Task<long> EndAsync(IDocumentStore store, string sessionId, Func<Session, object[]> decide,
         Func<Session, long> refundOf, string refundReason, DateTimeOffset now, CancellationToken ct)
     {
-        await using var session = store.LightweightSession();
-        var stream = await session.Events.FetchForWriting<Session>(sessionId, ct);
-        if (stream.Aggregate is not { } state) return 0;
-        var events = decide(state);
-        if (events.Length == 0) return 0;
-        stream.AppendMany(events);
-
-        var refund = refundOf(state);
-        if (refund > 0 && state.Wallet is { } wallet)
-            session.Events.Append(WalletAddress.StreamKey(wallet), WalletDecider.Grant(wallet, refund, refundReason, sessionId, null, now));
-        else refund = 0;
-        await session.SaveChangesAsync(ct);
-        return refund;
+        (long Amount, string? Wallet) refund = (0, null);
+        var ended = await SessionStreams.DecideAndAppendAsync(store, sessionId, state =>
+        {
+            var events = decide(state);
+            refund = events.Length > 0 && state.Wallet is { } wallet && refundOf(state) is > 0 and var amount ? (amount, wallet) : (0, null);
+            return events;
+        }, ct, alongside: (session, _) =>
+        {
+            if (refund.Wallet is { } wallet)
+                session.Events.Append(WalletAddress.StreamKey(wallet), WalletDecider.Grant(wallet, refund.Amount, refundReason, sessionId, null, now));
+        });
+        return ended is { Length: > 0 } ? refund.Amount : 0;
     }
 }

@@ -1,5 +1,3 @@
-using JasperFx;
-using JasperFx.Events;
 using Marten;
 using Mirrorstage.Events.Sessions;
 
@@ -37,43 +35,12 @@ public sealed class SessionStore(IDocumentStore store, TimeProvider clock)
         return await query.LoadAsync<SessionView>(id, ct);
     }
 
-    private async Task<object[]> DecideAsync(string id, Func<Session, object[]> decide, CancellationToken ct)
-    {
-        try
-        {
-            return await DecideOrThrowAsync(id, decide, ct);
-        }
-        catch (Exception e) when (e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException)
-        {
-            return [];
-        }
-    }
+    /// <summary>One try: a concurrent append (another worker claimed first) means this decision lost.</summary>
+    private async Task<object[]> DecideAsync(string id, Func<Session, object[]> decide, CancellationToken ct) =>
+        await SessionStreams.DecideAndAppendAsync(store, id, decide, ct, attempts: 1) ?? [];
 
     /// <summary>For facts that must not be lost to a concurrent append (an extension, a share link, another
     /// worker's recording): decided again on the fresh state until they land.</summary>
-    private async Task<object[]> DecideUntilRecordedAsync(string id, Func<Session, object[]> decide, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await DecideOrThrowAsync(id, decide, ct);
-            }
-            catch (Exception e) when (attempt < 5 && e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException)
-            {
-            }
-        }
-    }
-
-    private async Task<object[]> DecideOrThrowAsync(string id, Func<Session, object[]> decide, CancellationToken ct)
-    {
-        await using var session = store.LightweightSession();
-        var stream = await session.Events.FetchForWriting<Session>(id, ct);
-        if (stream.Aggregate is null) return [];
-        var events = decide(stream.Aggregate);
-        if (events.Length == 0) return events;
-        stream.AppendMany(events);
-        await session.SaveChangesAsync(ct);
-        return events;
-    }
+    private async Task<object[]> DecideUntilRecordedAsync(string id, Func<Session, object[]> decide, CancellationToken ct) =>
+        await SessionStreams.DecideAndAppendAsync(store, id, decide, ct) ?? [];
 }
