@@ -86,5 +86,6 @@ public static class GatewayServices
         ExtendSession.Map(app);
         EndSession.Map(app);
         Viewing.ViewCredentials.Map(app);
+        Viewing.ViewPage.Map(app);
     }
 }

@@ -33,6 +33,10 @@ public static class WorkerHost
             _ => throw new InvalidOperationException("A standalone worker needs Mirrorstage:Queue:Transport=amqp."),
         });
         services.AddSingleton<Streaming.LiveSessions>();
+        services.AddOptions<Output.LiveKitWorkerOptions>().BindConfiguration(Output.LiveKitWorkerOptions.Section);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<Output.LiveKitWorkerOptions>>().Value);
+        services.AddSingleton<Output.PreviewFeeds>();
+        services.AddSingleton<Output.SessionOutputs>();
         if (!allInOne)
             services.AddSingleton<IWarmQueue>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
             {
@@ -68,6 +72,7 @@ public static class WorkerHost
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         Streaming.StreamEndpoint.Map(app);
         Streaming.PreviewEndpoint.Map(app);
+        Streaming.LivePreviewSocket.Map(app);
         app.MapGet("/worker/health", (IServiceProvider sp) =>
         {
             var consumer = sp.GetServices<IHostedService>().OfType<WarmRequestConsumer>().Single();

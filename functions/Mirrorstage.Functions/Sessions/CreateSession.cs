@@ -41,7 +41,7 @@ public static class CreateSession
         CancellationToken ct)
     {
         var form = await CreateSessionForm.ReadAsync(http.Request, pricing.Value, imageOptions.Value, ct);
-        var output = await outputs.ResolveAsync(form.OutputUrl, ct);
+        var output = await outputs.ResolveAsync(form.OutputUrl, form.LivekitToken, ct);
         var image = images.Process(form.Image);
         if (!capacity.Available)
             throw new ApiException(503, "no_capacity", "No render capacity is free right now; nothing was charged. Retry in a minute.");
@@ -103,6 +103,7 @@ public static class CreateSession
             }
         }
 
+        await Viewing.CallerRoomTokens.KeepAsync(blobs, id, form.LivekitToken, logs, ct);
         try
         {
             await queue.SendAsync(new WarmSession(id, clock.GetUtcNow()), ct);

@@ -1,0 +1,28 @@
+using Mirrorstage.Events.Sessions;
+using Mirrorstage.Events.Storage;
+
+namespace Mirrorstage.GpuWorker.Output;
+
+/// <summary>Opens a session's output: a LiveKit room through the publisher, or ffmpeg (RTMP or the HLS preview)
+/// with the low-latency preview feed beside it. A failure comes back as the reason the session fails with.</summary>
+public sealed class SessionOutputs(LiveKitWorkerOptions liveKit, IBlobStore blobs, PreviewFeeds feeds, TimeProvider clock, ILogger<SessionOutputs> log)
+{
+    public async Task<(IFrameOutput? Output, string? Failure)> OpenAsync(SessionView view, WorkerOptions o, string? recording, CancellationToken ct)
+    {
+        if (view.OutputProtocol == "livekit")
+        {
+            var (target, missing) = await LiveKitTarget.ResolveAsync(view, liveKit, blobs, clock.GetUtcNow(), ct);
+            if (target is null) return (null, missing);
+            var (output, failure, detail) = await LiveKitOutput.StartAsync(target, liveKit, o.Width, o.Height, o.FramesPerSecond, ct);
+            if (output is null) log.LogWarning("Session {SessionId}: joining LiveKit at {Url} failed: {Detail}", view.Id, target.Url, detail);
+            else log.LogInformation("Session {SessionId}: publishing into LiveKit as {Identity} (on behalf of {Agent})", view.Id, output.Identity, output.PublishOnBehalf ?? "nobody");
+            return (output, failure);
+        }
+        var destination = view.OutputProtocol == "hls" ? Path.Combine(o.PreviewFolder, view.Id) : view.OutputUrl!;
+        var preview = new PreviewFeed(o.FramesPerSecond);
+        feeds.Add(view.Id, preview);
+        return (FfmpegOutput.Start(o.FfmpegPath, o.Width, o.Height, o.FramesPerSecond, view.OutputProtocol, destination, recording, preview), null);
+    }
+
+    public void Closed(string sessionId) => feeds.Remove(sessionId);
+}
