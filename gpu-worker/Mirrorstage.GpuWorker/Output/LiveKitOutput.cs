@@ -51,6 +51,17 @@ public sealed class LiveKitOutput : IFrameOutput
     public static async Task<(LiveKitOutput? Output, string? Failure, string Detail)> StartAsync(
         LiveKitTarget target, LiveKitWorkerOptions options, int width, int height, int fps, CancellationToken ct)
     {
+        var output = await LaunchAsync(target, options, width, height, fps, ct);
+        var problem = await output.JoinedAsync(ct);
+        if (problem is null) return (output, null, "");
+        var detail = problem + " " + output.Errors;
+        await output.DisposeAsync();
+        return (null, ConnectFailed, detail.Trim());
+    }
+
+    /// <summary>Starts the publisher and gives it the room; it takes frames at once, joining in the background.</summary>
+    public static async Task<LiveKitOutput> LaunchAsync(LiveKitTarget target, LiveKitWorkerOptions options, int width, int height, int fps, CancellationToken ct)
+    {
         var fifo = Path.Combine(Path.GetTempPath(), $"mirrorstage-livekit-{Guid.NewGuid():N}.events");
         using (var mk = Process.Start(new ProcessStartInfo("mkfifo", fifo) { UseShellExecute = false })!) await mk.WaitForExitAsync(ct);
         var info = new ProcessStartInfo(options.NodePath) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -59,14 +70,13 @@ public sealed class LiveKitOutput : IFrameOutput
         var output = new LiveKitOutput(Process.Start(info) ?? throw new IOException("node did not start"), fifo, options);
         var config = JsonSerializer.SerializeToUtf8Bytes(new { url = target.Url, token = target.Token, width, height, fps, sample_rate = FfmpegOutput.SampleRate });
         await output.SendAsync('C', config);
-
-        var joined = await output._joined.Task.WaitAsync(TimeSpan.FromSeconds(options.ConnectTimeoutSeconds), ct)
-            .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "timed out joining the room", TaskScheduler.Default);
-        if (joined is null) return (output, null, "");
-        var detail = joined + " " + output.Errors;
-        await output.DisposeAsync();
-        return (null, ConnectFailed, detail.Trim());
+        return output;
     }
+
+    /// <summary>Null once the room is joined and the tracks are published; else what went wrong (refused, timed out).</summary>
+    public Task<string?> JoinedAsync(CancellationToken ct) =>
+        _joined.Task.WaitAsync(TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds), ct)
+            .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "timed out joining the room", TaskScheduler.Default);
 
     public string Errors { get { lock (_log) return _log.ToString(); } }
     public string? FailureReason => _failure;
