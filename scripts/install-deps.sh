@@ -10,6 +10,8 @@ dpkg -s libgtk-3-0 >/dev/null 2>&1 || need+=(libgtk-3-0)
 command -v ffprobe >/dev/null || need+=(ffmpeg)
 command -v rabbitmq-server >/dev/null || need+=(rabbitmq-server)
 [ -f /usr/lib/nginx/modules/ngx_rtmp_module.so ] || need+=(nginx libnginx-mod-rtmp)
+[ -x /usr/bin/chromium ] || need+=(chromium)                                        # the view page's browser tests
+dpkg -s python3-httpx python3-websockets >/dev/null 2>&1 || need+=(python3-httpx python3-websockets) # examples/
 if [ ${#need[@]} -gt 0 ]; then
   echo "apt-get install ${need[*]}"
   [ "$(id -u)" = 0 ] && SUDO="" || SUDO=sudo
@@ -25,3 +27,9 @@ if [ ! -x "$MS_REPO/tests/conformance/node_modules/.bin/anvil" ]; then
   echo "npm ci (anvil, solc, viem, official x402 SDK)"
   (cd "$MS_REPO/tests/conformance" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+for dir in gpu-worker/livekit-publisher web tests/viewing integrations/livekit-agents; do # LiveKit SDK, view page bundle, their tests, the agents plugin
+  if [ ! -d "$MS_REPO/$dir/node_modules" ]; then
+    echo "npm ci ($dir)"
+    (cd "$MS_REPO/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done

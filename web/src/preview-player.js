@@ -23,7 +23,7 @@ export function playPreview(video, url) {
     if (ranges.length === 0) return;
     const start = ranges.start(ranges.length - 1);
     const end = ranges.end(ranges.length - 1);
-    if (video.currentTime < start || end - video.currentTime > 0.35) video.currentTime = Math.max(start, end - 0.08);
+    if (video.currentTime < start || end - video.currentTime > 0.2) video.currentTime = Math.max(start, end - 0.05);
     if (video.paused) video.play().catch(() => {});
     if (!buffer.updating && ranges.start(0) < end - 20) buffer.remove(0, end - 10);
   };
