@@ -22,6 +22,8 @@ node_rc=${PIPESTATUS[0]}
 node_rc=$(( node_rc | PIPESTATUS[0] ))
 (cd integrations/livekit-agents && node --test --test-concurrency=1 test/) 2>&1 | tee -a "$log/conformance.txt"
 node_rc=$(( node_rc | PIPESTATUS[0] ))
+bash examples/run.sh 2>&1 | tee -a "$log/conformance.txt" # the Python example clients (Debian's httpx, websockets)
+node_rc=$(( node_rc | PIPESTATUS[0] ))
 
 sum() { grep -oE "$1" "$2" | grep -oE '[0-9]+' | paste -sd+ - | bc; }
 passed=$(( $(sum 'Passed: +[0-9]+' "$log/dotnet.txt" || echo 0) + $(sum '^# pass [0-9]+' "$log/conformance.txt" || echo 0) ))

@@ -19,7 +19,7 @@ public static class StreamEndpoint
         string id, HttpContext http, LiveSessions live, SessionStore sessions, ReferenceChanger faces, Marten.IDocumentStore store,
         TimeProvider clock, IOptions<WorkerOptions> options, ILoggerFactory logs) =>
     {
-        var token = http.Request.Query["token"].ToString();
+        var token = SocketToken.From(http.Request.Query["token"].ToString());
         var session = live.Get(id);
         if (session is not null && !TokenHashes.Matches(token, session.TokenHash))
         {
