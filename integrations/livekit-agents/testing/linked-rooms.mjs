@@ -63,7 +63,7 @@ export function linkedRooms(agentIdentity, avatarIdentity) {
   const peers = new Map();
   const agent = new LinkedRoom(agentIdentity, {}, peers);
   const avatar = new LinkedRoom(avatarIdentity, { 'lk.publish_on_behalf': agentIdentity }, peers);
-  agent.remoteParticipants.set(avatarIdentity, { identity: avatarIdentity, kind: 2 });
-  avatar.remoteParticipants.set(agentIdentity, { identity: agentIdentity, kind: 4 });
+  agent.remoteParticipants.set(avatarIdentity, { identity: avatarIdentity, kind: 2, trackPublications: new Map() });
+  avatar.remoteParticipants.set(agentIdentity, { identity: agentIdentity, kind: 4, trackPublications: new Map() });
   return { agent, avatar };
 }
