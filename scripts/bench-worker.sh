@@ -6,5 +6,5 @@ here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/env.sh"
 "$here/install-deps.sh" >/dev/null
 cd "$MS_REPO"
-dotnet build -c Release -v quiet --nologo gpu-worker/Mirrorstage.GpuWorker >/dev/null
-"$MS_REPO/gpu-worker/Mirrorstage.GpuWorker/bin/Release/net10.0/Mirrorstage.GpuWorker" bench "$@"
+dotnet build -c Release -v quiet --nologo bench/Mirrorstage.Bench.Worker >/dev/null
+"$MS_REPO/bench/Mirrorstage.Bench.Worker/bin/Release/net10.0/Mirrorstage.Bench.Worker" "$@"

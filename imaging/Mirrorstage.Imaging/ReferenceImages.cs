@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Mirrorstage.Events.Sessions;
-using Mirrorstage.Events.Storage;
+using Mirrorstage.Infrastructure.Storage;
 
 namespace Mirrorstage.Imaging;
 

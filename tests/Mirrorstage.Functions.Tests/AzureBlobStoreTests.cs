@@ -1,6 +1,6 @@
 using Azure.Storage.Blobs;
 using Mirrorstage.Events.Sessions;
-using Mirrorstage.Events.Storage;
+using Mirrorstage.Infrastructure.Storage;
 using Mirrorstage.Functions.Tests.Support;
 using static Mirrorstage.Functions.Tests.Support.Requests;
 

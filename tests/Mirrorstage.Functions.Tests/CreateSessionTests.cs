@@ -59,7 +59,7 @@ public class CreateSessionTests(FreeGateway gateway)
     [Fact]
     public async Task Each_created_session_is_queued_for_a_worker()
     {
-        var queue = gateway.Services.GetService(typeof(Events.Messaging.InProcessWarmQueue)) as Events.Messaging.InProcessWarmQueue;
+        var queue = gateway.Services.GetService(typeof(Infrastructure.Messaging.InProcessWarmQueue)) as Infrastructure.Messaging.InProcessWarmQueue;
         var json = await JsonAsync(await gateway.CreateClient().SendAsync(CreateSession(SessionForm(TestImages.Astronaut))));
         var id = json["session_id"]!.GetValue<string>();
         var seen = new List<string>();
@@ -84,7 +84,7 @@ public class AmqpQueueTests
         });
         var json = await JsonAsync(await gateway.CreateClient().SendAsync(CreateSession(SessionForm(TestImages.Astronaut))));
 
-        await using var receiver = new Events.Messaging.AmqpWarmReceiver(new Events.Messaging.AmqpOptions { QueueName = queueName, Address = Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AMQP") ?? "amqp://guest:guest@127.0.0.1:5672" });
+        await using var receiver = new Infrastructure.Messaging.AmqpWarmReceiver(new Infrastructure.Messaging.AmqpOptions { QueueName = queueName, Address = Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AMQP") ?? "amqp://guest:guest@127.0.0.1:5672" });
         await receiver.ConnectAsync();
         string? received = null;
         Assert.True(await receiver.ReceiveOneAsync((m, _) => { received = m.SessionId; return Task.FromResult(Events.Messaging.WarmOutcome.Done); }, TimeSpan.FromSeconds(5), default));

@@ -9,3 +9,12 @@ public interface IWarmQueue
 {
     Task SendAsync(WarmSession message, CancellationToken ct);
 }
+
+/// <summary>What a handler made of one warm request.</summary>
+public enum WarmOutcome { Done, RetryLater, Poison }
+
+/// <summary>Where a worker takes warm requests from, one at a time.</summary>
+public interface IWarmSource
+{
+    Task<bool> ReceiveOneAsync(Func<WarmSession, CancellationToken, Task<WarmOutcome>> handle, TimeSpan wait, CancellationToken ct);
+}

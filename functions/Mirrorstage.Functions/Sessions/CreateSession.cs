@@ -7,7 +7,7 @@ using Mirrorstage.Events.Pricing;
 using Mirrorstage.Events.Sessions;
 using Mirrorstage.Events.Wallets;
 using Mirrorstage.Functions.Api;
-using Mirrorstage.Events.Storage;
+using Mirrorstage.Infrastructure.Storage;
 using Mirrorstage.Functions.Health;
 using Mirrorstage.Imaging;
 using Mirrorstage.Functions.Outputs;

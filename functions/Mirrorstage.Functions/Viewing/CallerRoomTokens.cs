@@ -1,6 +1,6 @@
 using System.Text;
 using Mirrorstage.Events.LiveKit;
-using Mirrorstage.Events.Storage;
+using Mirrorstage.Infrastructure.Storage;
 
 namespace Mirrorstage.Functions.Viewing;
 

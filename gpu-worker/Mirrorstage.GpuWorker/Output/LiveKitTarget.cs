@@ -1,7 +1,7 @@
 using System.Text;
 using Mirrorstage.Events.LiveKit;
 using Mirrorstage.Events.Sessions;
-using Mirrorstage.Events.Storage;
+using Mirrorstage.Infrastructure.Storage;
 
 namespace Mirrorstage.GpuWorker.Output;
 

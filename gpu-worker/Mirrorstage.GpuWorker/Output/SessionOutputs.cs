@@ -1,5 +1,5 @@
 using Mirrorstage.Events.Sessions;
-using Mirrorstage.Events.Storage;
+using Mirrorstage.Infrastructure.Storage;
 
 namespace Mirrorstage.GpuWorker.Output;
 

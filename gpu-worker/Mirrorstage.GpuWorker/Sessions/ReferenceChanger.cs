@@ -1,5 +1,5 @@
 using Mirrorstage.Events;
-using Mirrorstage.Events.Storage;
+using Mirrorstage.Infrastructure.Storage;
 using Mirrorstage.Imaging;
 
 namespace Mirrorstage.GpuWorker.Sessions;

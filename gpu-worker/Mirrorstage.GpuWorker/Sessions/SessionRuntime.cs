@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using System.Net.WebSockets;
 using Mirrorstage.Events.Messaging;
 using Mirrorstage.Events.Sessions;
-using Mirrorstage.Events.Storage;
+using Mirrorstage.Infrastructure.Storage;
 using Mirrorstage.GpuWorker.Output;
 using Mirrorstage.GpuWorker.Rendering;
 using OpenCvSharp;

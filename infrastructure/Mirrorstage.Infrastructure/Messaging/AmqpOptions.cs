@@ -1,4 +1,4 @@
-namespace Mirrorstage.Events.Messaging;
+namespace Mirrorstage.Infrastructure.Messaging;
 
 /// <summary>The warm-request queue over AMQP 1.0, bound from "Mirrorstage:Queue".</summary>
 public sealed class AmqpOptions

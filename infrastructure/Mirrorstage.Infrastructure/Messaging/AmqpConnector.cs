@@ -2,7 +2,7 @@ using Amqp;
 using Amqp.Sasl;
 using Azure.Core;
 
-namespace Mirrorstage.Events.Messaging;
+namespace Mirrorstage.Infrastructure.Messaging;
 
 /// <summary>An open AMQP connection, with its CBS authorizer when it uses Entra tokens.</summary>
 public sealed class AmqpLinkHost(Connection connection, CbsAuthorizer? cbs) : IAsyncDisposable

@@ -1,6 +1,6 @@
 using Azure.Storage.Blobs;
 
-namespace Mirrorstage.Events.Storage;
+namespace Mirrorstage.Infrastructure.Storage;
 
 public static class BlobStores
 {

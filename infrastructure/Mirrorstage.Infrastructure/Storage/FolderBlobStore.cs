@@ -1,4 +1,4 @@
-namespace Mirrorstage.Events.Storage;
+namespace Mirrorstage.Infrastructure.Storage;
 
 /// <summary>Blobs as files under one folder: the local and all-in-one default.</summary>
 public sealed class FolderBlobStore(string root) : IBlobStore

@@ -5,9 +5,9 @@ using Mirrorstage.GpuWorker.Rendering;
 using Mirrorstage.GpuWorker.Sessions;
 using OpenCvSharp;
 
-namespace Mirrorstage.GpuWorker.Bench;
+namespace Mirrorstage.Bench.Worker;
 
-/// <summary>`Mirrorstage.GpuWorker bench [face.png] [speech_16k.pcm]`: the real frame loop, engine and ffmpeg
+/// <summary>`Mirrorstage.Bench.Worker [face.png] [speech_16k.pcm]`: the real frame loop, engine and ffmpeg
 /// encoder (to /dev/null), on this machine. Prints render and encode cost per frame, how many real-time
 /// 512x512 sessions run at once per core, and the latency from an audio chunk's arrival to the frame that
 /// carries it.</summary>
@@ -17,8 +17,8 @@ public static class WorkerBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var face = args.ElementAtOrDefault(1) ?? Fixture("faces", "astronaut.png");
-        var speech = await File.ReadAllBytesAsync(args.ElementAtOrDefault(2) ?? Fixture("audio", "welcome_16k.pcm"));
+        var face = args.ElementAtOrDefault(0) ?? Fixture("faces", "astronaut.png");
+        var speech = await File.ReadAllBytesAsync(args.ElementAtOrDefault(1) ?? Fixture("audio", "welcome_16k.pcm"));
         using var reference = Cv2.ImRead(face);
         Console.WriteLine($"worker bench: {Environment.ProcessorCount} cores, {Width}x{Height} @ {Fps} fps, procedural engine, libx264 ultrafast + AAC to /dev/null");
 

@@ -5,7 +5,7 @@ using Amqp.Framing;
 using Amqp.Listener;
 using Amqp.Types;
 
-namespace Mirrorstage.Events.Tests.Support;
+namespace Mirrorstage.Infrastructure.Tests.Support;
 
 /// <summary>An AMQP 1.0 peer (AMQPNetLite's listener) that enforces claims-based security the way Service Bus
 /// documents it: SASL ANONYMOUS only; a "$cbs" request/response node taking put-token (type jwt, name =

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Amqp;
 using Amqp.Framing;
+using Mirrorstage.Events.Messaging;
 
-namespace Mirrorstage.Events.Messaging;
+namespace Mirrorstage.Infrastructure.Messaging;
 
 /// <summary>Sends warm requests over AMQP 1.0. The message id is the session id (Service Bus duplicate
 /// detection drops a resend within its window); the body is the JSON contract.</summary>

@@ -2,7 +2,7 @@ using Amqp;
 using Amqp.Framing;
 using Azure.Core;
 
-namespace Mirrorstage.Events.Messaging;
+namespace Mirrorstage.Infrastructure.Messaging;
 
 /// <summary>AMQP claims-based security, as Azure Service Bus speaks it: on a connection opened with SASL
 /// ANONYMOUS, a request/response link pair on the "$cbs" node carries `put-token` requests (type "jwt", name

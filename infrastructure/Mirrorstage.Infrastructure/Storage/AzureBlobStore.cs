@@ -2,7 +2,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 
-namespace Mirrorstage.Events.Storage;
+namespace Mirrorstage.Infrastructure.Storage;
 
 /// <summary>Blobs in an Azure Storage container (Azurite locally).</summary>
 public sealed class AzureBlobStore(BlobContainerClient container) : IBlobStore

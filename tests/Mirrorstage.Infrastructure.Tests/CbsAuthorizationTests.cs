@@ -2,9 +2,10 @@ using Amqp;
 using Amqp.Sasl;
 using Azure.Core;
 using Mirrorstage.Events.Messaging;
-using Mirrorstage.Events.Tests.Support;
+using Mirrorstage.Infrastructure.Messaging;
+using Mirrorstage.Infrastructure.Tests.Support;
 
-namespace Mirrorstage.Events.Tests;
+namespace Mirrorstage.Infrastructure.Tests;
 
 /// <summary>Entra authentication for Service Bus: SASL ANONYMOUS, then CBS put-token before any entity link,
 /// renewed before expiry. Run against <see cref="CbsBroker"/>, an AMQP 1.0 listener enforcing the documented

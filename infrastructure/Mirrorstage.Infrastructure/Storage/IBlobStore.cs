@@ -1,4 +1,4 @@
-namespace Mirrorstage.Events.Storage;
+namespace Mirrorstage.Infrastructure.Storage;
 
 /// <summary>Where reference photos and face crops are kept. Keys are lower-case paths like "crops/ab12.png".</summary>
 public interface IBlobStore

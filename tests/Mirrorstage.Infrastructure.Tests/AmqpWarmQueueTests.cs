@@ -1,7 +1,8 @@
 using Amqp;
 using Mirrorstage.Events.Messaging;
+using Mirrorstage.Infrastructure.Messaging;
 
-namespace Mirrorstage.Events.Tests;
+namespace Mirrorstage.Infrastructure.Tests;
 
 /// <summary>The warm-request transport against RabbitMQ's AMQP 1.0 plugin (scripts/rabbitmq.sh), each test on a
 /// queue of its own.</summary>

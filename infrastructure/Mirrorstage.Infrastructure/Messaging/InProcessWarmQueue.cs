@@ -1,6 +1,7 @@
 using System.Threading.Channels;
+using Mirrorstage.Events.Messaging;
 
-namespace Mirrorstage.Events.Messaging;
+namespace Mirrorstage.Infrastructure.Messaging;
 
 /// <summary>The all-in-one mode's queue: warm requests go to a worker in the same process.</summary>
 public sealed class InProcessWarmQueue : IWarmQueue, IWarmSource
@@ -22,10 +23,4 @@ public sealed class InProcessWarmQueue : IWarmQueue, IWarmSource
         if (outcome == WarmOutcome.RetryLater) await SendAsync(message with { Attempt = message.Attempt + 1 }, ct);
         return true;
     }
-}
-
-/// <summary>Where a worker takes warm requests from, one at a time.</summary>
-public interface IWarmSource
-{
-    Task<bool> ReceiveOneAsync(Func<WarmSession, CancellationToken, Task<WarmOutcome>> handle, TimeSpan wait, CancellationToken ct);
 }

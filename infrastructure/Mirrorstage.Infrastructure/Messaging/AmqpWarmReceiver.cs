@@ -1,11 +1,9 @@
 using Amqp;
 using Amqp.Framing;
 using Amqp.Types;
+using Mirrorstage.Events.Messaging;
 
-namespace Mirrorstage.Events.Messaging;
-
-/// <summary>What a handler made of one warm request.</summary>
-public enum WarmOutcome { Done, RetryLater, Poison }
+namespace Mirrorstage.Infrastructure.Messaging;
 
 /// <summary>Competes for warm requests with peek-lock semantics: a message is settled only after the handler
 /// answers: accepted when done, handed back (with its attempt count raised) on a transient failure, and

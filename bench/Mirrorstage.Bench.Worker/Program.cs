@@ -1,0 +1,1 @@
+return await Mirrorstage.Bench.Worker.WorkerBench.RunAsync(args);
