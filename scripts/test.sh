@@ -20,7 +20,7 @@ node_rc=${PIPESTATUS[0]}
 # the avatar convention against LiveKit Agents' own sender code.
 (cd tests/viewing && MIRRORSTAGE_PG_PORT="$MS_PG_PORT" node --test --test-concurrency=1 test/) 2>&1 | tee -a "$log/conformance.txt"
 node_rc=$(( node_rc | PIPESTATUS[0] ))
-(cd integrations/livekit-agents && node --test --test-concurrency=1 test/) 2>&1 | tee -a "$log/conformance.txt"
+(cd integrations/livekit-agents && MIRRORSTAGE_PG_PORT="$MS_PG_PORT" node --test --test-concurrency=1 test/) 2>&1 | tee -a "$log/conformance.txt"
 node_rc=$(( node_rc | PIPESTATUS[0] ))
 bash examples/run.sh 2>&1 | tee -a "$log/conformance.txt" # the Python example clients (Debian's httpx, websockets)
 node_rc=$(( node_rc | PIPESTATUS[0] ))

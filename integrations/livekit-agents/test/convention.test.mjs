@@ -1,13 +1,16 @@
 // The avatar convention between LiveKit Agents' own sender (voice.DataStreamAudioOutput from @livekit/agents)
 // and our publisher's receiver (AvatarBridge), joined in memory since no LiveKit server exists here.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { initializeLogger, voice } from '@livekit/agents';
-import { AudioFrame } from '@livekit/rtc-node';
+import { AudioFrame, dispose } from '@livekit/rtc-node';
+import { dispose as disposePublisherSdk } from '../../../gpu-worker/livekit-publisher/node_modules/@livekit/rtc-node/dist/index.js';
 import { AvatarBridge } from '../../../gpu-worker/livekit-publisher/src/avatar.js';
 import { linkedRooms } from '../testing/linked-rooms.mjs';
 
 initializeLogger({ pretty: false, level: 'warn' });
+// Both copies of the SDK (the agents' and the publisher's) keep native threads until disposed.
+after(async () => { await dispose(); await disposePublisherSdk(); });
 
 function setUp() {
   const { agent, avatar } = linkedRooms('agent-1', 'mirrorstage-avatar');

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { initializeLogger, voice } from '@livekit/agents';
+import { dispose } from '@livekit/rtc-node';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { fixtures, startUp, waitForStatus } from '../../../tests/viewing/rig/up.mjs';
 import { AvatarSession, MirrorstageException } from '../src/index.js';
@@ -24,7 +25,7 @@ before(async () => {
     MS_CAPTURE_FILE: capture,
   }, 'mirrorstage_plugin');
 });
-after(async () => up?.stop());
+after(async () => { await up?.stop(); await dispose(); });
 
 const agentSession = () => ({ output: { audio: null }, _started: false, on() {}, off() {} });
 
