@@ -18,17 +18,15 @@ public sealed class LiveKitOutput : IFrameOutput
     private readonly string _fifo;
     private readonly LiveKitWorkerOptions _options;
     private readonly Channel<byte[]> _frames = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(50) { SingleReader = true });
-    private readonly TaskCompletionSource<string?> _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly StringBuilder _log = new();
     private readonly Task _pump;
     private readonly Task _events;
-    private long _reconnectingSince; // Stopwatch ticks, 0 = connected
-    private volatile string? _failure;
+    private readonly PublisherConnection _room;
 
     /// <summary>The publisher's latest counts (video_frames, audio_samples, ...), for tests and diagnostics.</summary>
-    public JsonElement? Stats { get; private set; }
-    public string? Identity { get; private set; }
-    public string? PublishOnBehalf { get; private set; }
+    public JsonElement? Stats => _room.Stats;
+    public string? Identity => _room.Identity;
+    public string? PublishOnBehalf => _room.PublishOnBehalf;
 
     /// <summary>Set before the first frame to take the agent's speech and interruptions (the avatar convention).</summary>
     public AvatarPlayback? Avatar { get; set; }
@@ -38,6 +36,7 @@ public sealed class LiveKitOutput : IFrameOutput
         _node = node;
         _fifo = fifo;
         _options = options;
+        _room = new PublisherConnection(options.ReconnectGraceSeconds);
         node.OutputDataReceived += (_, e) => Keep(e.Data);
         node.ErrorDataReceived += (_, e) => Keep(e.Data);
         node.BeginOutputReadLine();
@@ -74,18 +73,14 @@ public sealed class LiveKitOutput : IFrameOutput
     }
 
     /// <summary>Null once the room is joined and the tracks are published; else what went wrong (refused, timed out).</summary>
-    public Task<string?> JoinedAsync(CancellationToken ct) =>
-        _joined.Task.WaitAsync(TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds), ct)
-            .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "timed out joining the room", TaskScheduler.Default);
+    public Task<string?> JoinedAsync(CancellationToken ct) => _room.JoinedAsync(TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds), ct);
 
     public string Errors { get { lock (_log) return _log.ToString(); } }
-    public string? FailureReason => _failure;
+    public string? FailureReason => _room.Failure;
 
     public async Task WriteAsync(ReadOnlyMemory<byte> frameBgr, ReadOnlyMemory<byte> pcm, CancellationToken ct)
     {
-        var since = Interlocked.Read(ref _reconnectingSince);
-        if (since != 0 && Stopwatch.GetElapsedTime(since).TotalSeconds > _options.ReconnectGraceSeconds) _failure = ConnectionLost;
-        if (_failure is not null || _pump.IsCompleted) throw new IOException("LiveKit output stopped: " + (_failure ?? "publisher exited"));
+        if (_room.Failure is { } failure || _pump.IsCompleted) throw new IOException("LiveKit output stopped: " + (_room.Failure ?? "publisher exited"));
         var message = new byte[frameBgr.Length + pcm.Length];
         frameBgr.CopyTo(message);
         pcm.CopyTo(message.AsMemory(frameBgr.Length));
@@ -100,7 +95,7 @@ public sealed class LiveKitOutput : IFrameOutput
     {
         await _stdin.WaitAsync();
         try { await PublisherWire.WriteAsync(_node.StandardInput.BaseStream, kind, payload); await _node.StandardInput.BaseStream.FlushAsync(); }
-        catch (IOException) { _failure ??= ConnectionLost; }
+        catch (IOException) { _room.Lost(); }
         finally { _stdin.Release(); }
     }
 
@@ -120,40 +115,12 @@ public sealed class LiveKitOutput : IFrameOutput
             await using var events = new FileStream(_fifo, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
             while (await PublisherWire.ReadAsync(events) is { } message)
             {
-                if (message.Kind == 'J') OnEvent(JsonDocument.Parse(message.Payload).RootElement.Clone());
+                if (message.Kind == 'J') _room.On(JsonDocument.Parse(message.Payload).RootElement.Clone());
                 else Avatar?.OnPublisherMessage(message.Kind, message.Payload);
             }
         }
         catch (Exception e) when (e is IOException or JsonException) { Keep("events: " + e.Message); }
-        _joined.TrySetResult("the publisher exited");
-        if (_failure is null && !_disposing) _failure = ConnectionLost;
-    }
-
-    private void OnEvent(JsonElement e)
-    {
-        switch (e.GetProperty("type").GetString())
-        {
-            case "connected":
-                Identity = e.GetProperty("identity").GetString();
-                PublishOnBehalf = e.TryGetProperty("publish_on_behalf", out var agent) && agent.ValueKind == JsonValueKind.String ? agent.GetString() : null;
-                _joined.TrySetResult(null);
-                break;
-            case "failed":
-                _joined.TrySetResult(e.GetProperty("message").GetString() ?? "failed");
-                break;
-            case "reconnecting":
-                Interlocked.CompareExchange(ref _reconnectingSince, Stopwatch.GetTimestamp(), 0);
-                break;
-            case "reconnected":
-                Interlocked.Exchange(ref _reconnectingSince, 0);
-                break;
-            case "disconnected":
-                if (!_disposing) _failure ??= ConnectionLost;
-                break;
-            case "stats":
-                Stats = e;
-                break;
-        }
+        _room.PublisherExited();
     }
 
     private void Keep(string? line)
@@ -162,11 +129,9 @@ public sealed class LiveKitOutput : IFrameOutput
         lock (_log) if (_log.Length < 8192) _log.AppendLine(line);
     }
 
-    private volatile bool _disposing;
-
     public async ValueTask DisposeAsync()
     {
-        _disposing = true;
+        _room.Closing = true;
         _frames.Writer.TryComplete();
         try
         {
