@@ -45,3 +45,21 @@ ms_cli() {
   (cd "$MS_REPO" && dotnet build -c Release -v quiet --nologo cli/Mirrorstage.Cli >/dev/null)
   "$MS_REPO/cli/Mirrorstage.Cli/bin/Release/net10.0/mirrorstage" "$@"
 }
+
+# ms_port_holder PORT: who listens on 127.0.0.1:PORT, as "NAME (pid N: COMMAND)"; empty when nobody does.
+ms_port_holder() {
+  local users pid name
+  users="$(ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'users:(([^)]*))' | head -n 1)" || true
+  pid="$(grep -o 'pid=[0-9]*' <<<"$users" | head -n 1 | cut -d= -f2)" || true
+  name="$(grep -o '"[^"]*"' <<<"$users" | head -n 1 | tr -d '"')" || true
+  if [ -n "$pid" ]; then
+    echo "$name (pid $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120))"
+  elif (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    echo "a process this user cannot see"
+  fi
+}
+
+# ms_port_taken PORT WHAT VARIABLE: one line saying what holds the port WHAT wanted, and how to choose another.
+ms_port_taken() {
+  echo "port $1 for $2 is taken by $(ms_port_holder "$1"); stop it or set $3 to a free port" >&2
+}

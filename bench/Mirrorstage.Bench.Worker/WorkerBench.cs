@@ -19,11 +19,21 @@ public static class WorkerBench
     {
         var face = args.ElementAtOrDefault(0) ?? Fixture("faces", "astronaut.png");
         var speech = await File.ReadAllBytesAsync(args.ElementAtOrDefault(1) ?? Fixture("audio", "welcome_16k.pcm"));
-        using var reference = Cv2.ImRead(face);
+        var options = Microsoft.Extensions.Options.Options.Create(new Imaging.ImageOptions());
+        var detector = new Imaging.Landmarks.LandmarkDetector(options);
+        var processor = new Imaging.ReferenceImageProcessor(options, new Imaging.FaceDetector(options), detector);
+        var photo = await File.ReadAllBytesAsync(face);
+        var load = Stopwatch.StartNew();
+        detector.Load();
         Console.WriteLine($"worker bench: {Environment.ProcessorCount} cores, {Width}x{Height} @ {Fps} fps, procedural engine, libx264 ultrafast + AAC to /dev/null");
+        Console.WriteLine($"landmark model read in {load.Elapsed.TotalSeconds:F2} s");
+        var processed = processor.Process(photo);
+        using var reference = Cv2.ImDecode(processed.CropPng, ImreadModes.Color);
+        var landmarks = processed.Landmarks;
+        await FaceFigures.PrintAsync(processor, detector, photo, reference, landmarks, speech, Width, Height);
 
         // 1. One session for 10 s with speech arriving as 100 ms chunks in real time.
-        var single = await RunSessionsAsync(reference, speech, sessions: 1, seconds: 10);
+        var single = await RunSessionsAsync(reference, landmarks, speech, sessions: 1, seconds: 10);
         var frames = single.Frames;
         Console.WriteLine($"render (engine + copy) per frame: mean {single.RenderMs.Average():F2} ms, p95 {P(single.RenderMs, 0.95):F2} ms");
         Console.WriteLine($"whole cost per frame (worker CPU + ffmpeg CPU): {single.CpuMs / frames:F2} ms  (encode share {single.EncoderCpuMs / frames:F2} ms)");
@@ -33,7 +43,7 @@ public static class WorkerBench
         var best = 1;
         for (var k = 2; k <= 24; k += 2)
         {
-            var run = await RunSessionsAsync(reference, speech, k, seconds: 8);
+            var run = await RunSessionsAsync(reference, landmarks, speech, k, seconds: 8);
             Console.WriteLine($"  {k,2} sessions at once: slowest kept {run.WorstRealTime:P1} of real time");
             if (run.WorstRealTime < 0.98) break;
             best = k;
@@ -44,11 +54,11 @@ public static class WorkerBench
 
     private sealed record Result(long Frames, List<double> RenderMs, List<double> LatencyMs, double CpuMs, double EncoderCpuMs, double WorstRealTime);
 
-    private static async Task<Result> RunSessionsAsync(Mat reference, byte[] speech, int sessions, int seconds)
+    private static async Task<Result> RunSessionsAsync(Mat reference, Imaging.Landmarks.FaceLandmarks landmarks, byte[] speech, int sessions, int seconds)
     {
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var childBefore = ChildCpu();
-        var tasks = Enumerable.Range(0, sessions).Select(_ => RunOneAsync(reference, speech, seconds)).ToList();
+        var tasks = Enumerable.Range(0, sessions).Select(_ => RunOneAsync(reference, landmarks, speech, seconds)).ToList();
         var runs = await Task.WhenAll(tasks);
         var childMs = (ChildCpu() - childBefore).TotalMilliseconds;
         var ownMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
@@ -56,9 +66,9 @@ public static class WorkerBench
             ownMs + childMs, childMs, runs.Min(r => r.Frames / (double)(seconds * Fps)));
     }
 
-    private static async Task<(long Frames, FrameLoop Loop)> RunOneAsync(Mat reference, byte[] speech, int seconds)
+    private static async Task<(long Frames, FrameLoop Loop)> RunOneAsync(Mat reference, Imaging.Landmarks.FaceLandmarks landmarks, byte[] speech, int seconds)
     {
-        using var engine = new ProceduralEngine(reference, Width, Height, FaceLayout.FromGatewayCrop);
+        using var engine = new ProceduralEngine(reference, landmarks, Width, Height);
         var timeline = new AudioTimeline(16_000 * 60);
         await using var output = FfmpegOutput.Start("ffmpeg", Width, Height, Fps, "rtmp", "/dev/null");
         var loop = new FrameLoop(timeline, engine, output, Width, Height, Fps) { Measure = true };

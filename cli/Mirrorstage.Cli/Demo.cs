@@ -31,8 +31,7 @@ public static class Demo
         Step($"GET /v1/sessions/{id} until active");
         var active = await WaitActiveAsync(api, id, token);
         Show(active);
-        if (active?["status"]?.GetValue<string>() == "active")
-            await SpeakAsync(created["websocket_url"]!.GetValue<string>(), o);
+        var live = active?["status"]?.GetValue<string>() == "active";
 
         Step($"POST /v1/sessions/{id}/share");
         var (_, share) = await api.SendAsync(HttpMethod.Post, $"v1/sessions/{id}/share", token);
@@ -42,8 +41,16 @@ public static class Demo
         Step($"GET /v1/view/{id}?share=...");
         var (_, view) = await api.SendAsync(HttpMethod.Get, $"v1/view/{id}?share={shareToken}");
         Show(view);
-        if (view?["hls_url"]?.GetValue<string>() is { } hls && active?["status"]?.GetValue<string>() == "active")
-            await SaveFrameAsync(hls);
+        var hls = view?["hls_url"]?.GetValue<string>();
+        if (live)
+        {
+            // Record the preview while the session speaks: that recording is what a viewer saw and heard.
+            var recording = hls is null ? null : await DemoVideo.StartRecordingAsync(hls, seconds: 11);
+            if (recording is not null) await Task.Delay(1000);
+            await SpeakAsync(created["websocket_url"]!.GetValue<string>(), o);
+            if (recording is not null) await DemoVideo.FinishAsync(recording, o.Face);
+            if (hls is not null) await SaveFrameAsync(hls);
+        }
 
         Step($"POST /v1/sessions/{id}/extend {{\"duration_minutes\": 5}}");
         Show((await api.SendAsync(HttpMethod.Post, $"v1/sessions/{id}/extend", token, "{\"duration_minutes\":5}")).Body);

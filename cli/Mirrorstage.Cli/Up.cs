@@ -12,11 +12,10 @@ public static class Up
     {
         ["urls"] = "http://127.0.0.1:5080",
         ["ConnectionStrings:Marten"] = "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres",
-        ["Mirrorstage:Gateway:AllowPrivateOutputHosts"] = "true",
+        ["Mirrorstage:Outputs:AllowPrivateHosts"] = "true",
         ["Mirrorstage:Blobs:Folder"] = "data/blobs",
         ["Mirrorstage:Worker:PreviewFolder"] = "data/preview",
         ["Mirrorstage:Worker:RenderSlots"] = "4",
-        ["Mirrorstage:Gateway:WorkerCapacity"] = "4",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
     };
 

@@ -14,12 +14,17 @@ public static class MartenSetup
     public const string Schema = "mirrorstage";
 
     /// <summary>The one place the event store is described: streams, projections, documents, indexes.</summary>
-    public static void UseMirrorstage(this StoreOptions opts, string connectionString)
+    public static void UseMirrorstage(this StoreOptions opts, string connectionString) =>
+        opts.UseMirrorstage(Npgsql.NpgsqlDataSource.Create(connectionString));
+
+    /// <summary>The same, through a data source (one that signs in with Entra tokens, say).</summary>
+    public static void UseMirrorstage(this StoreOptions opts, Npgsql.NpgsqlDataSource dataSource)
     {
-        opts.Connection(connectionString);
+        opts.Connection(dataSource);
         opts.DatabaseSchemaName = Schema;
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.Events.StreamIdentity = StreamIdentity.AsString;
+        opts.Events.MetadataConfig.HeadersEnabled = true; // billing events carry their chain link there
 
         opts.Projections.LiveStreamAggregation<Session>();
         opts.Projections.LiveStreamAggregation<Wallet>();
@@ -32,5 +37,6 @@ public static class MartenSetup
         opts.Schema.For<PaymentClaim>();
         opts.Schema.For<PaymentRecord>();
         opts.Schema.For<WorkerLease>();
+        opts.Storage.Add(new BillingChainFeature(opts));
     }
 }

@@ -11,16 +11,9 @@ public sealed class GatewayOptions
     /// <summary>Base of websocket_url when the worker fleet has its own host (wss://stream.example.com). Unset: PublicBaseUrl as ws(s).</summary>
     public string? WebSocketBaseUrl { get; set; }
 
-    /// <summary>HMAC key that session and share tokens are derived from. At least 32 characters.</summary>
+    /// <summary>HMAC key that session and share tokens are derived from: at least 32 random bytes (base64 or hex)
+    /// when payments are on; see TokenSecret.</summary>
     public string TokenSecret { get; set; } = "";
-
-    /// <summary>Allow output_url hosts on loopback/private/link-local networks (local mode and tests only).</summary>
-    public bool AllowPrivateOutputHosts { get; set; }
-
-    /// <summary>Render slots across the fleet, until workers report their own capacity. 0 = unavailable.</summary>
-    public int WorkerCapacity { get; set; } = 1;
-
-    public int EstimatedReadySeconds { get; set; } = 30;
 
     public string TermsVersion { get; set; } = "2026-11-01";
 }

@@ -1,12 +1,15 @@
 using Marten;
 using Microsoft.Extensions.Options;
 using Mirrorstage.Events;
+using Mirrorstage.Infrastructure.Hosting;
 using Mirrorstage.Events.Messaging;
+using Mirrorstage.Infrastructure.Outputs;
 using Mirrorstage.Infrastructure.Messaging;
 using Mirrorstage.Events.Pricing;
 using Mirrorstage.Functions.Api;
 using Mirrorstage.Infrastructure.Storage;
 using Mirrorstage.Functions.Health;
+using Mirrorstage.Infrastructure.Telemetry;
 using Mirrorstage.Imaging;
 using Mirrorstage.Functions.Outputs;
 using Mirrorstage.Functions.Payments;
@@ -21,13 +24,19 @@ public static class GatewayServices
 {
     public static void AddGateway(this WebApplicationBuilder builder)
     {
-        var services = builder.Services;
-        var config = builder.Configuration;
+        builder.Services.AddGatewayServices(builder.Configuration);
+        builder.WebHost.ConfigureKestrel((context, k) =>
+            RequestLimits.Apply(k.Limits, context.Configuration.GetSection(ImageOptions.Section).Get<ImageOptions>() ?? new ImageOptions()));
+    }
 
+    /// <summary>Everything the slices need, for Kestrel and for the Azure Functions worker alike.</summary>
+    public static void AddGatewayServices(this IServiceCollection services, IConfiguration config)
+    {
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
-            .PostConfigure(o => o.TokenSecret = TokenSecret.Resolve(o.TokenSecret, config))
-            .Validate(o => o.TokenSecret.Length >= 32, "Mirrorstage:Gateway:TokenSecret must be at least 32 characters.")
+            .PostConfigure<IOptions<PricingOptions>>((o, pricing) =>
+                o.TokenSecret = TokenSecret.Resolve(o.TokenSecret, config, paid: pricing.Value.PricePerMinuteUsd > 0))
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, TokenSecretValidator>();
         services.AddOptions<LiveKitOptions>().BindConfiguration(LiveKitOptions.Section);
         services.AddOptions<PricingOptions>().BindConfiguration(PricingOptions.Section)
             .Validate(p => p.PricePerMinuteUsd >= 0 && p.MinDurationMinutes >= 1 && p.MinDurationMinutes <= p.DefaultDurationMinutes
@@ -42,25 +51,18 @@ public static class GatewayServices
         services.AddReferenceImages();
         services.AddOptions<BlobOptions>().BindConfiguration(BlobOptions.Section);
 
-        var connection = config.GetConnectionString("Marten")
-            ?? throw new InvalidOperationException("ConnectionStrings:Marten is not set (a PostgreSQL connection string).");
-        services.AddMarten(o => o.UseMirrorstage(connection)).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
+        var database = Infrastructure.Database.EventStoreDataSource.Create(config);
+        services.AddMarten(o => o.UseMirrorstage(database)).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<SessionResponses>();
+        services.AddOutputHosts();
         services.AddSingleton<OutputUrlPolicy>();
-        services.AddSingleton<IRenderCapacity, ConfiguredCapacity>();
+        services.AddRenderCapacity();
         services.AddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
-        services.AddOptions<AmqpOptions>().BindConfiguration(AmqpOptions.Section)
-            .Validate(o => o.Problem() is null, "Mirrorstage:Queue: Transport must be inprocess or amqp, Authentication sas or entra.").ValidateOnStart();
-        services.AddSingleton<InProcessWarmQueue>();
-        services.AddSingleton<IWarmQueue>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
-        {
-            { Transport: "amqp" } amqp => new AmqpWarmQueue(amqp),
-            _ => sp.GetRequiredService<InProcessWarmQueue>(),
-        });
+        services.AddWarmQueue();
         services.AddHttpClient("x402-facilitator", c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddHttpClient("evm-rpc", c => c.Timeout = TimeSpan.FromSeconds(20));
         services.AddSingleton<IFacilitatorRouter, FacilitatorRouter>();
@@ -68,17 +70,29 @@ public static class GatewayServices
         services.AddSingleton<CreditChallenges>();
         services.AddScoped<CreditGrants>();
 
+        services.AddRequestLogs();
+        services.AddRateLimits();
+        services.AddMirrorstageTelemetry(config, "mirrorstage-gateway");
+        if (config.GetValue("Mirrorstage:Telemetry:Exporter", "none") != "none") services.AddHostedService<SessionStatusMetrics>();
+
         services.ConfigureHttpJsonOptions(o => AppJson.Configure(o.SerializerOptions));
         services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyMethod()
             .WithHeaders("Authorization", "Content-Type", X402Headers.PaymentSignature, CreditChallenges.ChallengeHeader, CreditChallenges.SignatureHeader)
             .WithExposedHeaders(X402Headers.PaymentRequired, X402Headers.PaymentResponse, CreditChallenges.ChallengeHeader)));
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
     }
 
     public static void MapGateway(this WebApplication app)
     {
+        app.UseRequestLogs();
         app.UseApiErrors();
         app.UseCors();
+        app.UseRateLimiter();
+        app.MapGatewayEndpoints();
+    }
+
+    /// <summary>Every slice's endpoints: Kestrel serves them as mapped, the Azure Functions adapters run the same ones.</summary>
+    public static void MapGatewayEndpoints(this IEndpointRouteBuilder app)
+    {
         HealthEndpoint.Map(app);
         TermsEndpoint.Map(app);
         CreateSession.Map(app);

@@ -1,11 +1,13 @@
 using Mirrorstage.Functions;
+using Mirrorstage.Functions.AzureFunctions;
+
+if (FunctionsWorker.IsHostedBy(args))
+{
+    FunctionsWorker.Run(args);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
-
-// Under the Azure Functions host (custom handler) the host tells us which port to listen on.
-if (Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Length: > 0 } port)
-    builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-
 builder.AddGateway();
 
 var app = builder.Build();

@@ -2,9 +2,12 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Mirrorstage.Events;
+using Mirrorstage.Infrastructure.Hosting;
 using Mirrorstage.Events.Messaging;
+using Mirrorstage.Infrastructure.Outputs;
 using Mirrorstage.Infrastructure.Messaging;
 using Mirrorstage.Infrastructure.Storage;
+using Mirrorstage.Infrastructure.Telemetry;
 using Mirrorstage.GpuWorker.Messaging;
 using Mirrorstage.GpuWorker.Sessions;
 using Mirrorstage.Imaging;
@@ -14,42 +17,33 @@ namespace Mirrorstage.GpuWorker;
 public static class WorkerHost
 {
     /// <summary>The worker's services. All-in-one (the gateway in the same process) takes warm requests from the
-    /// gateway's in-process queue; a standalone worker needs Mirrorstage:Queue:Transport=amqp.</summary>
+    /// gateway's in-process queue; a standalone worker needs Mirrorstage:Queue:Transport amqp or servicebus.</summary>
     public static void AddWorker(this IServiceCollection services, IConfiguration config, bool allInOne = false)
     {
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section)
+            .PostConfigure(o => o.InternalUrl = Streaming.InternalAddress.Resolve(o.InternalUrl, config["urls"]))
             .Validate(o => o.RenderSlots > 0 && o.Width % 2 == 0 && o.Height % 2 == 0 && o.FramesPerSecond is > 0 and <= 60,
                 "Mirrorstage:Worker: RenderSlots > 0, even Width/Height, FramesPerSecond 1..60.")
             .ValidateOnStart();
-        services.AddOptions<AmqpOptions>().BindConfiguration(AmqpOptions.Section)
-            .Validate(o => o.Problem() is null, "Mirrorstage:Queue: Transport must be inprocess or amqp, Authentication sas or entra.").ValidateOnStart();
         services.AddOptions<BlobOptions>().BindConfiguration(BlobOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBlobStore>(sp => BlobStores.Create(sp.GetRequiredService<IOptions<BlobOptions>>().Value));
         services.AddReferenceImages(); // change_reference over the socket
-        services.AddSingleton<IWarmSource>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
-        {
-            { Transport: "amqp" } amqp => new AmqpWarmReceiver(amqp),
-            _ when allInOne => sp.GetRequiredService<InProcessWarmQueue>(),
-            _ => throw new InvalidOperationException("A standalone worker needs Mirrorstage:Queue:Transport=amqp."),
-        });
+        services.AddOutputHosts(); // the output URL is checked again at connect time
+        services.AddRequestLogs(); // ?token= never reaches a log
+        services.AddWarmSource(allInOne);
         services.AddSingleton<Streaming.LiveSessions>();
         services.AddOptions<Output.LiveKitWorkerOptions>().BindConfiguration(Output.LiveKitWorkerOptions.Section);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<Output.LiveKitWorkerOptions>>().Value);
         services.AddSingleton<Output.PreviewFeeds>();
         services.AddSingleton<Output.SessionOutputs>();
-        if (!allInOne)
-            services.AddSingleton<IWarmQueue>(sp => sp.GetRequiredService<IOptions<AmqpOptions>>().Value switch
-            {
-                { Transport: "amqp" } amqp => new AmqpWarmQueue(amqp),
-                _ => throw new InvalidOperationException("A standalone worker needs Mirrorstage:Queue:Transport=amqp."),
-            });
         services.AddHostedService<LeaseKeeper>();
         services.AddHostedService<StoreNotifications>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ReferenceChanger>();
         services.AddSingleton<SessionRuntime>();
         services.AddHostedService<WarmRequestConsumer>();
+        if (!allInOne) services.AddMirrorstageTelemetry(config, "mirrorstage-worker"); // all-in-one: the gateway's
     }
 
     /// <summary>A standalone worker process: Marten on ConnectionStrings:Marten, warm requests over AMQP, the
@@ -58,10 +52,9 @@ public static class WorkerHost
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder.Configuration);
-        var connection = builder.Configuration.GetConnectionString("Marten")
-            ?? throw new InvalidOperationException("ConnectionStrings:Marten is not set (a PostgreSQL connection string).");
+        var database = Infrastructure.Database.EventStoreDataSource.Create(builder.Configuration);
         // The schema is brought up to date before the consumers and lease keeper start.
-        builder.Services.AddMarten(o => o.UseMirrorstage(connection)).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
+        builder.Services.AddMarten(o => o.UseMirrorstage(database)).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
         builder.Services.AddWorker(builder.Configuration);
         var app = builder.Build();
         app.MapWorker();
@@ -70,6 +63,7 @@ public static class WorkerHost
 
     public static void MapWorker(this WebApplication app)
     {
+        app.UseRequestLogs();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         Streaming.StreamEndpoint.Map(app);
         Streaming.PreviewEndpoint.Map(app);

@@ -47,7 +47,8 @@ public sealed class WorkerOptions
     /// back to the wallet as credit.</summary>
     public double ResumeWithinSeconds { get; set; } = 600;
 
-    /// <summary>Where other replicas reach this worker's sockets (kept in its lease).</summary>
+    /// <summary>Where other replicas reach this worker's sockets (kept in its lease). "auto": this host's own
+    /// network address and listening port (a Container Apps replica's, say).</summary>
     public string? InternalUrl { get; set; }
 
     /// <summary>Keep an MP4 recording of every session (H.264 + AAC, the same encode as the live output). It is

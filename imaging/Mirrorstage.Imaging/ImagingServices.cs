@@ -11,6 +11,8 @@ public static class ImagingServices
     {
         services.AddOptions<ImageOptions>().BindConfiguration(ImageOptions.Section);
         services.TryAddSingleton<FaceDetector>();
+        services.TryAddSingleton<Landmarks.LandmarkDetector>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, Landmarks.LandmarkModelWarmup>());
         services.TryAddSingleton<ReferenceImageProcessor>();
         return services;
     }

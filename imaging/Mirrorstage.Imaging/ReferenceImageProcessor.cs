@@ -1,17 +1,19 @@
 using Microsoft.Extensions.Options;
+using Mirrorstage.Imaging.Landmarks;
 using OpenCvSharp;
 
 namespace Mirrorstage.Imaging;
 
-public sealed record ProcessedImage(ImageKind Kind, int Width, int Height, Rect Face, byte[] CropPng, int CropSize)
+public sealed record ProcessedImage(ImageKind Kind, int Width, int Height, Rect Face, byte[] CropPng, int CropSize, FaceLandmarks Landmarks)
 {
     public string ContentType => Kind == ImageKind.Png ? "image/png" : "image/jpeg";
     public string Extension => Kind == ImageKind.Png ? "png" : "jpg";
 }
 
 /// <summary>Turns an uploaded photo into a face crop, refusing anything that is not a usable JPEG/PNG face
-/// with the documented status: 413 too large, 415 not JPEG/PNG, 400 unreadable, 422 no face.</summary>
-public sealed class ReferenceImageProcessor(IOptions<ImageOptions> options, FaceDetector faces)
+/// with the documented status: 413 too large, 415 not JPEG/PNG, 400 unreadable, 422 no face (none found, or one
+/// whose landmarks cannot be fitted). The landmarks are fitted once here, in the crop's pixels.</summary>
+public sealed class ReferenceImageProcessor(IOptions<ImageOptions> options, FaceDetector faces, LandmarkDetector landmarks)
 {
     public ProcessedImage Process(ReadOnlySpan<byte> data)
     {
@@ -37,12 +39,16 @@ public sealed class ReferenceImageProcessor(IOptions<ImageOptions> options, Face
         var face = faces.FindLargest(image)
             ?? throw new ImageRejected(422, "no_face_detected", "No face was found in reference_image; send a clear, front-facing headshot.");
 
-        var crop = Crop(image, face, o);
-        return new ProcessedImage(header.Kind, header.Width, header.Height, face, crop.Png, crop.Size);
+        using var crop = Crop(image, face, o, out var faceInCrop);
+        var fit = landmarks.Fit(crop, faceInCrop);
+        if (fit.Landmarks is null)
+            throw new ImageRejected(422, "no_face_detected", $"A face was found in reference_image but its features could not be fitted: {fit.Problem}.");
+        return new ProcessedImage(header.Kind, header.Width, header.Height, face, crop.ImEncode(".png"), crop.Width, fit.Landmarks);
     }
 
-    /// <summary>A square around the face with margin; parts outside the photo are filled by edge replication.</summary>
-    private static (byte[] Png, int Size) Crop(Mat image, Rect face, ImageOptions o)
+    /// <summary>A square around the face with margin; parts outside the photo are filled by edge replication.
+    /// Also gives the face box in the crop's pixels.</summary>
+    private static Mat Crop(Mat image, Rect face, ImageOptions o, out Rect faceInCrop)
     {
         var side = (int)Math.Round(Math.Max(face.Width, face.Height) * o.CropMargin);
         var cx = face.X + face.Width / 2;
@@ -56,9 +62,11 @@ public sealed class ReferenceImageProcessor(IOptions<ImageOptions> options, Face
         using var square = new Mat(padded, new Rect(box.X + left, box.Y + top, side, side));
 
         var size = Math.Min(o.CropSize, side) is var s && s < 64 ? 64 : Math.Min(o.CropSize, side);
-        using var resized = new Mat();
+        var resized = new Mat();
         Cv2.Resize(square, resized, new Size(size, size), 0, 0, side > size ? InterpolationFlags.Area : InterpolationFlags.Cubic);
-        return (resized.ImEncode(".png"), size);
+        var k = (double)size / side;
+        faceInCrop = new Rect((int)Math.Round((face.X - box.X) * k), (int)Math.Round((face.Y - box.Y) * k), (int)Math.Round(face.Width * k), (int)Math.Round(face.Height * k));
+        return resized;
     }
 }
 

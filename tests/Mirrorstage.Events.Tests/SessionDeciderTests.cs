@@ -259,7 +259,25 @@ public class FailoverDecisionTests
     {
         var state = LostAfterFiveMinutes();
         Assert.Equal([new SessionEnded("s1", "worker_lost", 300, T0.AddHours(1))], SessionDecider.Decide(state, new AbandonLostSession(T0.AddHours(1))));
-        Assert.Equal(666_666, SessionDecider.RefundOnWorkerLost(state)); // 10 of 15 paid minutes, rounded down
+        Assert.Equal(666_666, SessionDecider.RefundOnWorkerLost(state)); // recorded without free minutes: 10 of 15 priced minutes, rounded down
+    }
+
+    [Fact]
+    public void A_lost_session_refunds_its_paid_minutes_left_and_the_free_minutes_are_the_first_used()
+    {
+        // 15 minutes, the first 5 free, 1,000,000 for the other 10; lost 8 minutes in: 3 paid minutes used.
+        var lostAfterEight = new object[]
+        {
+            new PaymentSettled("s1", "create", "eip155:8453", "0xw", "0xusdc", 1_000_000, "0xtx", "k1", T0),
+            new SessionClaimed("s1", "w1", T0),
+            new SessionActivated("s1", "w1", T0, T0.AddMinutes(15)),
+            new SessionInterrupted("s1", "w1", T0.AddMinutes(8)),
+        }.Aggregate(Session.Create(new SessionCreated("s1", "th", new ReferenceImage("r", "c", 256), "hls", null, 15, 1_000_000, "0xw", T0, FreeMinutes: 5)), Session.When);
+        Assert.Equal(700_000, SessionDecider.RefundOnWorkerLost(lostAfterEight));
+
+        // Lost within the free minutes: none of the paid time was used, all of it comes back.
+        var lostAfterTwo = Session.When(lostAfterEight with { InterruptedAt = null }, new SessionInterrupted("s1", "w1", T0.AddMinutes(2)));
+        Assert.Equal(1_000_000, SessionDecider.RefundOnWorkerLost(lostAfterTwo));
     }
 
     [Fact]

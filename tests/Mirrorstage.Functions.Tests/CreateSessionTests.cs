@@ -23,7 +23,7 @@ public class CreateSessionTests(FreeGateway gateway)
         Assert.StartsWith($"https://render.test/view/{id}?share=sh_", json["view_url"]!.GetValue<string>());
         Assert.Equal($"wss://render.test/v1/sessions/{id}/stream?token={token}", json["websocket_url"]!.GetValue<string>());
         Assert.Equal($"https://render.test/v1/sessions/{id}", json["status_url"]!.GetValue<string>());
-        Assert.Equal(30, json["estimated_ready_seconds"]!.GetValue<int>());
+        Assert.Equal(120, json["estimated_ready_seconds"]!.GetValue<int>()); // no live worker here: the cold start
         Assert.Equal(15, json["duration_minutes"]!.GetValue<int>());
         Assert.Equal(0m, json["price_usd"]!.GetValue<decimal>());
         Assert.True(json.ContainsKey("wallet"));
@@ -84,7 +84,7 @@ public class AmqpQueueTests
         });
         var json = await JsonAsync(await gateway.CreateClient().SendAsync(CreateSession(SessionForm(TestImages.Astronaut))));
 
-        await using var receiver = new Infrastructure.Messaging.AmqpWarmReceiver(new Infrastructure.Messaging.AmqpOptions { QueueName = queueName, Address = Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AMQP") ?? "amqp://guest:guest@127.0.0.1:5672" });
+        await using var receiver = new Infrastructure.Messaging.AmqpWarmReceiver(new Infrastructure.Messaging.QueueOptions { QueueName = queueName, Address = Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AMQP") ?? "amqp://guest:guest@127.0.0.1:5672" });
         await receiver.ConnectAsync();
         string? received = null;
         Assert.True(await receiver.ReceiveOneAsync((m, _) => { received = m.SessionId; return Task.FromResult(Events.Messaging.WarmOutcome.Done); }, TimeSpan.FromSeconds(5), default));

@@ -10,7 +10,7 @@ namespace Mirrorstage.Functions.Tests;
 [Collection(GatewayCollection.Name)]
 public class LiveKitCreationTests(PaidGateway paid, LiveKitGateway liveKit)
 {
-    private const string OtherServer = "wss://203.0.113.5/"; // a public literal: no DNS, past the address rules
+    private const string OtherServer = "wss://8.8.8.8/"; // a public literal: no DNS, past the address rules
 
     private static MultipartFormDataContent Form(string? outputUrl, string? livekitToken)
     {
@@ -47,7 +47,7 @@ public class LiveKitCreationTests(PaidGateway paid, LiveKitGateway liveKit)
 
     [Fact]
     public Task A_livekit_token_for_an_RTMP_output_is_refused() =>
-        RefusedAsync(paid, Form("rtmp://203.0.113.5/live/key", CallerToken()), "livekit_token_without_livekit_output");
+        RefusedAsync(paid, Form("rtmp://8.8.8.8/live/key", CallerToken()), "livekit_token_without_livekit_output");
 
     [Fact]
     public async Task The_gateways_own_LiveKit_url_and_a_callers_room_with_its_token_pass_the_output_rules()

@@ -1,39 +1,7 @@
-using System.Net;
 using Mirrorstage.Imaging;
-using Mirrorstage.Functions.Outputs;
 using Mirrorstage.Functions.Tests.Support;
 
 namespace Mirrorstage.Functions.Tests;
-
-public class OutputAddressTests
-{
-    [Theory]
-    [InlineData("127.0.0.1")]
-    [InlineData("127.255.0.9")]
-    [InlineData("10.0.0.1")]
-    [InlineData("172.16.0.1")]
-    [InlineData("172.31.255.255")]
-    [InlineData("192.168.1.1")]
-    [InlineData("169.254.169.254")]
-    [InlineData("100.64.0.1")]
-    [InlineData("0.0.0.0")]
-    [InlineData("224.0.0.1")]
-    [InlineData("255.255.255.255")]
-    [InlineData("::1")]
-    [InlineData("::")]
-    [InlineData("fe80::1")]
-    [InlineData("fd00::1")]
-    [InlineData("::ffff:10.0.0.1")]
-    [InlineData("::ffff:169.254.169.254")]
-    public void Internal_addresses_are_refused(string ip) => Assert.True(OutputUrlPolicy.IsInternal(IPAddress.Parse(ip)));
-
-    [Theory]
-    [InlineData("8.8.8.8")]
-    [InlineData("172.32.0.1")]
-    [InlineData("100.128.0.1")]
-    [InlineData("2606:4700::1111")]
-    public void Public_addresses_are_allowed(string ip) => Assert.False(OutputUrlPolicy.IsInternal(IPAddress.Parse(ip)));
-}
 
 public class ImageHeaderTests
 {

@@ -1,6 +1,6 @@
 namespace Mirrorstage.GpuWorker.Tests;
 
-/// <summary>Files under ../shared/fixtures, beside the repository.</summary>
+/// <summary>Files under shared/fixtures beside the repository (or beside a folder holding its worktree).</summary>
 internal static class Fixtures
 {
     private static readonly string Root = FindRoot();
@@ -10,7 +10,7 @@ internal static class Fixtures
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Mirrorstage.sln"))) dir = dir.Parent;
-        return System.IO.Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Mirrorstage.sln not found"), "..", "shared", "fixtures");
+        while (dir is not null && !Directory.Exists(System.IO.Path.Combine(dir.FullName, "shared", "fixtures"))) dir = dir.Parent;
+        return System.IO.Path.Combine(dir?.FullName ?? throw new InvalidOperationException("shared/fixtures not found above the tests"), "shared", "fixtures");
     }
 }

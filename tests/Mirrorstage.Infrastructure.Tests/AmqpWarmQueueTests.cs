@@ -8,7 +8,7 @@ namespace Mirrorstage.Infrastructure.Tests;
 /// queue of its own.</summary>
 public class AmqpWarmQueueTests
 {
-    private static AmqpOptions NewQueue(int maxAttempts = 3) => new()
+    private static QueueOptions NewQueue(int maxAttempts = 3) => new()
     {
         Transport = "amqp",
         Address = Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AMQP") ?? "amqp://guest:guest@127.0.0.1:5672",
@@ -36,6 +36,19 @@ public class AmqpWarmQueueTests
         var seen = await DrainAsync(receiver, _ => WarmOutcome.Done);
         Assert.Equal(["a", "b", "c"], seen.Select(m => m.SessionId));
         Assert.All(seen, m => Assert.Equal((now, 1), (m.RequestedAt, m.Attempt)));
+    }
+
+    [Fact]
+    public async Task Every_send_has_its_own_message_id_and_carries_the_session_id()
+    {
+        var options = NewQueue();
+        await using (var queue = new AmqpWarmQueue(options))
+            for (var i = 0; i < 2; i++) await queue.SendAsync(new WarmSession("again", DateTimeOffset.UtcNow), default); // a re-queue
+
+        var first = await ReceiveRawAsync(options.QueueAddress);
+        var second = await ReceiveRawAsync(options.QueueAddress);
+        Assert.NotEqual(first!.Properties.MessageId, second!.Properties.MessageId);
+        Assert.All(new[] { first, second }, m => Assert.Equal("again", m.ApplicationProperties[WarmMessages.SessionIdProperty]));
     }
 
     [Fact]
@@ -69,7 +82,7 @@ public class AmqpWarmQueueTests
 
         var dead = await ReceiveRawAsync(options.DeadLetterAddress!);
         Assert.NotNull(dead);
-        Assert.Equal("flaky", WarmMessages.FromAmqp(dead)!.SessionId);
+        Assert.Equal("flaky", AmqpWarmMessages.FromAmqp(dead)!.SessionId);
         Assert.Equal("max_attempts", dead.ApplicationProperties["DeadLetterReason"]);
     }
 

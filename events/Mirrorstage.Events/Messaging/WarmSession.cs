@@ -2,7 +2,11 @@ namespace Mirrorstage.Events.Messaging;
 
 /// <summary>Queue message: a session needs a worker to warm it. The event store stays the source of truth;
 /// the message only distributes work (its id is the session id, for duplicate detection).</summary>
-public sealed record WarmSession(string SessionId, DateTimeOffset RequestedAt, int Attempt = 1);
+public sealed record WarmSession(string SessionId, DateTimeOffset RequestedAt, int Attempt = 1)
+{
+    /// <summary>The W3C trace context of whoever queued the request, so the worker's spans join the same trace.</summary>
+    public string? TraceParent { get; init; } = System.Diagnostics.Activity.Current?.Id;
+}
 
 /// <summary>Sends warm requests to whatever queue the deployment uses.</summary>
 public interface IWarmQueue

@@ -19,12 +19,13 @@ public sealed record Session(
     int ShareCount = 0,
     long PaidAtomic = 0,
     string? CropKey = null,
-    double GpuSecondsBanked = 0)
+    double GpuSecondsBanked = 0,
+    int FreeMinutes = 0)
 {
     public bool IsOpen => Status is SessionStatus.Warming or SessionStatus.Active;
 
     public static Session Create(SessionCreated e) =>
-        new(e.SessionId, SessionStatus.Warming, e.TokenHash, e.Wallet, e.DurationMinutes, e.CreatedAt, CropKey: e.Reference.CropKey);
+        new(e.SessionId, SessionStatus.Warming, e.TokenHash, e.Wallet, e.DurationMinutes, e.CreatedAt, CropKey: e.Reference.CropKey, FreeMinutes: e.FreeMinutes);
 
     public static Session When(Session state, object @event) => @event switch
     {

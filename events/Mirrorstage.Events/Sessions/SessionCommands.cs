@@ -13,10 +13,11 @@ public sealed record CreateSession(
     string? Wallet,
     SettledPayment? Payment,
     long CreditsAtomic,
-    DateTimeOffset Now);
+    DateTimeOffset Now,
+    int FreeMinutes = 0);
 
 /// <summary>A payment that the facilitator reported as settled on chain.</summary>
-public sealed record SettledPayment(string Network, string Payer, string Asset, long AmountAtomic, string Transaction, string PaymentKey);
+public sealed record SettledPayment(string Network, string Payer, string Asset, long AmountAtomic, string Transaction, string PaymentKey, string? PayTo = null);
 
 public sealed record ShareSession(string ShareTokenHash, DateTimeOffset Now);
 

@@ -8,10 +8,10 @@ public static class SessionDecider
         var events = new List<object>
         {
             new SessionCreated(c.SessionId, c.TokenHash, c.Reference, c.OutputProtocol, c.OutputUrl,
-                c.DurationMinutes, c.PriceAtomic, c.Wallet, c.Now),
+                c.DurationMinutes, c.PriceAtomic, c.Wallet, c.Now, c.FreeMinutes),
         };
         if (c.Payment is { } p)
-            events.Add(new PaymentSettled(c.SessionId, "create", p.Network, p.Payer, p.Asset, p.AmountAtomic, p.Transaction, p.PaymentKey, c.Now));
+            events.Add(new PaymentSettled(c.SessionId, "create", p.Network, p.Payer, p.Asset, p.AmountAtomic, p.Transaction, p.PaymentKey, c.Now, p.PayTo));
         if (c.CreditsAtomic > 0)
             events.Add(new CreditsSpent(c.SessionId, c.Wallet ?? throw new DomainException(DomainError.Invalid, "wallet_required", "Paying with credits needs a wallet."), c.CreditsAtomic, "create", c.Now));
         events.Add(new ShareLinkCreated(c.SessionId, 1, c.ShareTokenHash, c.Now));
@@ -39,7 +39,7 @@ public static class SessionDecider
         EnsureExtendable(s, c.PayerWallet);
         var events = new List<object> { new SessionExtended(s.Id, c.Minutes, c.PriceAtomic, c.Now) };
         if (c.Payment is { } p)
-            events.Add(new PaymentSettled(s.Id, "extend", p.Network, p.Payer, p.Asset, p.AmountAtomic, p.Transaction, p.PaymentKey, c.Now));
+            events.Add(new PaymentSettled(s.Id, "extend", p.Network, p.Payer, p.Asset, p.AmountAtomic, p.Transaction, p.PaymentKey, c.Now, p.PayTo));
         return [.. events];
     }
 
@@ -76,12 +76,16 @@ public static class SessionDecider
             ? [new SessionEnded(s.Id, "worker_lost", s.GpuSecondsAt(lost), c.Now)]
             : [];
 
-    /// <summary>What a lost session gives back: the paid share of the time it still had when its worker was lost.</summary>
+    /// <summary>What a lost session gives back: the paid time it still had when its worker was lost. The free
+    /// minutes are the first ones used, so the time left is paid time until it exceeds the paid minutes; what
+    /// was paid is spread over the paid minutes only. (Sessions recorded without FreeMinutes count 0 free
+    /// minutes: every minute was priced alike, the rule their refunds were made under.)</summary>
     public static long RefundOnWorkerLost(Session s)
     {
-        if (s is not { InterruptedAt: { } lost, ExpiresAt: { } expires } || s.DurationMinutes <= 0) return 0;
-        var left = Math.Clamp((expires - lost).TotalSeconds, 0, s.DurationMinutes * 60.0);
-        return (long)Math.Floor(s.PaidAtomic * (decimal)left / (s.DurationMinutes * 60m));
+        var paidSeconds = (s.DurationMinutes - s.FreeMinutes) * 60m;
+        if (s is not { InterruptedAt: { } lost, ExpiresAt: { } expires } || paidSeconds <= 0) return 0;
+        var left = Math.Clamp((decimal)(expires - lost).TotalSeconds, 0, paidSeconds);
+        return (long)Math.Floor(s.PaidAtomic * left / paidSeconds);
     }
 
     /// <summary>What a failure gives back to the paying wallet: everything, if the session never went live.</summary>

@@ -3,7 +3,8 @@ namespace Mirrorstage.Events.Sessions;
 // Facts on a session stream (stream key = session id). Stored events are the audit record:
 // never change what one means; add a new one instead.
 
-/// <summary>A paid (or free) render session was opened. Tokens are only ever stored as SHA-256 hashes.</summary>
+/// <summary>A paid (or free) render session was opened. Tokens are only ever stored as SHA-256 hashes.
+/// FreeMinutes: how many of DurationMinutes were free (the first ones); 0 on sessions recorded before it was.</summary>
 public sealed record SessionCreated(
     string SessionId,
     string TokenHash,
@@ -13,12 +14,14 @@ public sealed record SessionCreated(
     int DurationMinutes,
     long PriceAtomic,
     string? Wallet,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    int FreeMinutes = 0);
 
 /// <summary>Where a reference photo and its face crop live in the blob store.</summary>
 public sealed record ReferenceImage(string OriginalKey, string CropKey, int CropSize);
 
-/// <summary>Money moved on chain for this session (creation or extension).</summary>
+/// <summary>Money moved on chain for this session (creation or extension): AmountAtomic of Asset from Payer to
+/// PayTo (null on payments recorded before it was) in Transaction.</summary>
 public sealed record PaymentSettled(
     string SessionId,
     string Purpose,
@@ -28,7 +31,8 @@ public sealed record PaymentSettled(
     long AmountAtomic,
     string Transaction,
     string PaymentKey,
-    DateTimeOffset SettledAt);
+    DateTimeOffset SettledAt,
+    string? PayTo = null);
 
 /// <summary>Wallet credits paid for (part of) this session; the wallet stream records the matching CreditSpent.</summary>
 public sealed record CreditsSpent(string SessionId, string Wallet, long AmountAtomic, string Purpose, DateTimeOffset SpentAt);

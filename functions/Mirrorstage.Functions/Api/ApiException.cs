@@ -12,7 +12,3 @@ public sealed class ApiException(int status, string code, string message, IReadO
     public static ApiException Unauthorized(string code, string message) => new(401, code, message);
     public static ApiException NotFound(string message = "No such session.") => new(404, "not_found", message);
 }
-
-public sealed record ErrorBody(ErrorDetail Error);
-
-public sealed record ErrorDetail(string Code, string Message);

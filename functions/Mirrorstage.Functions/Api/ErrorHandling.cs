@@ -9,14 +9,15 @@ namespace Mirrorstage.Functions.Api;
 /// <summary>The one place failures become HTTP: every error is {"error":{"code","message"}}.</summary>
 public static class ErrorHandling
 {
-    public static void UseApiErrors(this WebApplication app)
+    public static void UseApiErrors(this IApplicationBuilder app)
     {
+        var log = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Mirrorstage.Functions.Api");
         app.UseExceptionHandler(errors => errors.Run(async context =>
         {
             var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
             var (status, code, message) = Map(error);
             if (status >= 500)
-                app.Logger.LogError(error, "Unhandled failure on {Method} {Path}", context.Request.Method, context.Request.Path);
+                log.LogError(error, "Unhandled failure on {Method} {Path}", context.Request.Method, context.Request.Path);
             if (error is ApiException api)
                 foreach (var (name, value) in api.Headers) context.Response.Headers[name] = value;
             await Write(context, status, code, message);
@@ -52,9 +53,6 @@ public static class ErrorHandling
         _ => (500, "internal_error", "Something failed on our side; nothing was charged. Try again."),
     };
 
-    public static Task Write(HttpContext context, int status, string code, string message)
-    {
-        context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new ErrorBody(new ErrorDetail(code, message)), AppJson.Options);
-    }
+    public static Task Write(HttpContext context, int status, string code, string message) =>
+        Infrastructure.Http.ErrorJson.WriteAsync(context, status, code, message);
 }

@@ -15,16 +15,21 @@ public static class HealthEndpoint
         int FreeTrialMinutes,
         int MinDurationMinutes,
         int DefaultDurationMinutes,
-        IReadOnlyList<string> Networks);
+        IReadOnlyList<string> Networks,
+        int FreeSlots,
+        int ScaleOutSlots,
+        int EstimatedReadySeconds);
 
-    public static void Map(IEndpointRouteBuilder app) => app.MapGet("/health", (
+    public static void Map(IEndpointRouteBuilder app) => app.MapGet("/health", async (
         IRenderCapacity capacity,
         IOptions<PricingOptions> pricing,
         IOptions<LiveKitOptions> liveKit,
-        IOptions<PaymentOptions> payments) =>
+        IOptions<PaymentOptions> payments,
+        CancellationToken ct) =>
     {
         var p = pricing.Value;
-        var available = capacity.Available;
+        var fleet = await capacity.ReadAsync(ct);
+        var available = fleet.Available;
         return Results.Json(new Response(
             available ? "available" : "busy",
             available,
@@ -34,6 +39,9 @@ public static class HealthEndpoint
             p.FreeMinutes,
             p.MinDurationMinutes,
             p.DefaultDurationMinutes,
-            p.PricePerMinuteUsd > 0 ? payments.Value.Enabled.Select(n => n.Network).ToList() : []), Api.AppJson.Options);
+            p.PricePerMinuteUsd > 0 ? payments.Value.Enabled.Select(n => n.Network).ToList() : [],
+            fleet.FreeSlots,
+            fleet.ScaleOutSlots,
+            fleet.EstimatedReadySeconds), Api.AppJson.Options);
     });
 }

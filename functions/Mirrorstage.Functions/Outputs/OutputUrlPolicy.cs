@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using Mirrorstage.Infrastructure.Outputs;
 using Mirrorstage.Functions.Api;
 
 namespace Mirrorstage.Functions.Outputs;
@@ -13,9 +12,9 @@ public sealed record OutputTarget(string Protocol, string? Url)
     public const string Hls = "hls";
 }
 
-/// <summary>Checks output_url. The worker will connect to it, so hosts on internal networks are refused
-/// (SSRF) unless the operator allows them.</summary>
-public sealed class OutputUrlPolicy(IOptions<GatewayOptions> gateway, IOptions<LiveKitOptions> liveKit)
+/// <summary>Checks output_url. The worker will connect to it, so hosts on internal networks and unlisted ports
+/// are refused (SSRF) by the one policy the worker applies again each time it connects.</summary>
+public sealed class OutputUrlPolicy(IOptions<OutputHostOptions> hosts, IOptions<LiveKitOptions> liveKit)
 {
     private const int MaxLength = 2048;
 
@@ -44,55 +43,14 @@ public sealed class OutputUrlPolicy(IOptions<GatewayOptions> gateway, IOptions<L
             _ => throw ApiException.BadRequest("invalid_output_url", $"output_url scheme '{uri.Scheme}' is not supported; use rtmp://, rtmps:// or wss://."),
         };
 
-        if (!gateway.Value.AllowPrivateOutputHosts)
-            await EnsurePublicHostAsync(uri, ct);
+        try
+        {
+            await OutputHosts.ResolveAsync(uri, hosts.Value, ct);
+        }
+        catch (OutputHostRefused e)
+        {
+            throw ApiException.BadRequest(e.Code, e.Message);
+        }
         return new OutputTarget(protocol, uri.AbsoluteUri);
-    }
-
-    private static async Task EnsurePublicHostAsync(Uri uri, CancellationToken ct)
-    {
-        IPAddress[] addresses;
-        if (IPAddress.TryParse(uri.DnsSafeHost, out var literal))
-            addresses = [literal];
-        else
-        {
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(TimeSpan.FromSeconds(3));
-                addresses = await Dns.GetHostAddressesAsync(uri.DnsSafeHost, timeout.Token);
-            }
-            catch (Exception e) when (e is SocketException or OperationCanceledException && !ct.IsCancellationRequested)
-            {
-                throw ApiException.BadRequest("output_host_unresolvable", $"The output_url host '{uri.Host}' does not resolve.");
-            }
-        }
-        if (addresses.Length == 0 || addresses.Any(IsInternal))
-            throw ApiException.BadRequest("output_url_not_allowed", $"The output_url host '{uri.Host}' is on a private, loopback or link-local network.");
-    }
-
-    public static bool IsInternal(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (IPAddress.IsLoopback(address)) return true;
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var b = address.GetAddressBytes();
-            return address.Equals(IPAddress.IPv6None) || address.Equals(IPAddress.IPv6Any)
-                   || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
-                   || (b[0] & 0xFE) == 0xFC; // unique local fc00::/7
-        }
-        var v4 = address.GetAddressBytes();
-        return v4[0] switch
-        {
-            0 or 10 or 127 => true,
-            100 => v4[1] is >= 64 and <= 127,          // carrier-grade NAT
-            169 => v4[1] == 254,                       // link-local, cloud metadata
-            172 => v4[1] is >= 16 and <= 31,
-            192 => v4[1] == 168 || (v4[1] == 0 && v4[2] is 0 or 2),
-            198 => v4[1] is 18 or 19,                  // benchmarking nets
-            >= 224 => true,                            // multicast, reserved, broadcast
-            _ => false,
-        };
     }
 }

@@ -110,7 +110,7 @@ public sealed class PaymentGate(
         var amount = long.Parse(requirement.Amount, System.Globalization.CultureInfo.InvariantCulture);
         var who = settled.Payer ?? (payer.Length > 0 ? payer : "unknown");
         return new PaymentResult.Settled(
-            new SettledPayment(requirement.Network, who, requirement.Asset, amount, settled.Transaction, key), settled);
+            new SettledPayment(requirement.Network, who, requirement.Asset, amount, settled.Transaction, key, requirement.PayTo), settled);
     }
 
     /// <summary>Written in the caller's transaction, beside the events the payment paid for.</summary>

@@ -1,3 +1,4 @@
+using Mirrorstage.Infrastructure.Telemetry;
 using System.Security.Cryptography;
 using System.Text;
 using Marten;
@@ -43,8 +44,6 @@ public static class CreateSession
         var form = await CreateSessionForm.ReadAsync(http.Request, pricing.Value, imageOptions.Value, ct);
         var output = await outputs.ResolveAsync(form.OutputUrl, form.LivekitToken, ct);
         var image = images.Process(form.Image);
-        if (!capacity.Available)
-            throw new ApiException(503, "no_capacity", "No render capacity is free right now; nothing was charged. Retry in a minute.");
 
         var price = Price.SessionAtomic(pricing.Value, form.DurationMinutes);
         var imageHash = ReferenceImages.Hash(form.Image);
@@ -55,6 +54,10 @@ public static class CreateSession
                     throw new ApiException(403, "wallet_mismatch", "The payment comes from a different wallet than the `wallet` field names.");
             }, form.Wallet);
         var paysWithCredits = price > 0 && CreditChallenges.IsCreditPayment(http.Request);
+        // Capacity before payment: a session nothing can serve is refused (503), never charged. A payment attempt
+        // holds its slot until the session is recorded; a 402 probe only checks.
+        await using var slot = await capacity.ReserveAsync(
+            hold: price == 0 || paysWithCredits || http.Request.Headers.ContainsKey(X402Headers.PaymentSignature), ct);
 
         // Store the photo before money moves (a storage failure must not cost anything); a bare 402 probe skips it.
         ReferenceImage? reference = null;
@@ -65,7 +68,7 @@ public static class CreateSession
             ? await payments.CollectCreditsAsync(http.Request, demand, ct)
             : await payments.CollectAsync(http, demand, ct);
         if (payment is PaymentResult.AlreadyRecorded again)
-            return await AnswerAsync(http, store, responses, again.SessionId, again.Response, ct);
+            return await AnswerAsync(http, store, responses, again.SessionId, again.Response, slot.EstimatedReadySeconds, ct);
 
         var id = SessionTokens.NewSessionId();
         var settled = payment as PaymentResult.Settled;
@@ -82,7 +85,8 @@ public static class CreateSession
             settled?.Payment.Payer is { } payer && payer != "unknown" ? WalletAddress.Normalize(payer) : form.Wallet is { } w ? WalletAddress.Normalize(w) : null,
             settled?.Payment,
             credits is null ? 0 : price,
-            clock.GetUtcNow()));
+            clock.GetUtcNow(),
+            FreeMinutes: Math.Min(pricing.Value.FreeMinutes, form.DurationMinutes)));
 
         await using (var session = store.LightweightSession())
         {
@@ -106,6 +110,8 @@ public static class CreateSession
         await Viewing.CallerRoomTokens.KeepAsync(blobs, id, form.LivekitToken, logs, ct);
         try
         {
+            MirrorstageTelemetry.TagSession(id);
+            using var span = MirrorstageTelemetry.StartSessionActivity("warm_session.send", id, null, System.Diagnostics.ActivityKind.Producer);
             await queue.SendAsync(new WarmSession(id, clock.GetUtcNow()), ct);
         }
         catch (Exception e)
@@ -113,16 +119,16 @@ public static class CreateSession
             // The session is recorded; the workers' reconcile picks up warming sessions nobody claimed.
             logs.CreateLogger(typeof(CreateSession)).LogError(e, "Could not queue warm request for {SessionId}", id);
         }
-        return await AnswerAsync(http, store, responses, id, settled?.Response, ct);
+        return await AnswerAsync(http, store, responses, id, settled?.Response, slot.EstimatedReadySeconds, ct);
     }
 
     private static async Task<IResult> AnswerAsync(HttpContext http, IDocumentStore store, SessionResponses responses,
-        string id, X402.Models.SettleResponse? settle, CancellationToken ct)
+        string id, X402.Models.SettleResponse? settle, int estimatedReadySeconds, CancellationToken ct)
     {
         await using var query = store.QuerySession();
         var view = await query.LoadAsync<SessionView>(id, ct) ?? throw ApiException.NotFound();
         if (settle is not null) http.Response.Headers[X402Headers.PaymentResponse] = X402Headers.Encode(settle);
-        return Results.Json(responses.Created(http.Request, view), AppJson.Options, statusCode: 201);
+        return Results.Json(responses.Created(http.Request, view, estimatedReadySeconds), AppJson.Options, statusCode: 201);
     }
 
     private static string Fingerprint(string imageHash, CreateSessionForm form, OutputTarget output) =>

@@ -24,7 +24,8 @@ public sealed record CreateSessionForm(int DurationMinutes, string? OutputUrl, s
         {
             throw new ApiException(413, "image_too_large", $"The upload exceeds the {images.MaxBytes}-byte limit for reference_image.");
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or FormatException or BadHttpRequestException { StatusCode: not 413 })
+        // Kestrel's body limit (BadHttpRequestException 413, itself an IOException) is answered as request_too_large.
+        catch (Exception e) when (e is not BadHttpRequestException { StatusCode: 413 } && e is InvalidDataException or IOException or FormatException)
         {
             throw ApiException.BadRequest("invalid_multipart", "The multipart body is malformed or truncated.");
         }

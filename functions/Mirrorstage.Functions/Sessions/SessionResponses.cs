@@ -16,17 +16,17 @@ public sealed record SessionStatusResponse(
     DateTimeOffset? WarmingStartedAt, DateTimeOffset? EndedAt, string? Wallet, string? FailureReason);
 
 /// <summary>Builds the API's session documents from the read model.</summary>
-public sealed class SessionResponses(PublicUrls urls, SessionTokens tokens, IOptions<GatewayOptions> gateway, IOptions<LiveKitOptions> liveKit, TimeProvider clock)
+public sealed class SessionResponses(PublicUrls urls, SessionTokens tokens, IOptions<LiveKitOptions> liveKit, TimeProvider clock)
 {
     public static string StatusName(SessionStatus s) => s.ToString().ToLowerInvariant();
 
     public string? LiveKitUrl(SessionView v) =>
         v.OutputProtocol != OutputTarget.LiveKit ? null : v.OutputUrl ?? liveKit.Value.Url;
 
-    public SessionCreatedResponse Created(HttpRequest request, SessionView v) => new(
+    public SessionCreatedResponse Created(HttpRequest request, SessionView v, int estimatedReadySeconds) => new(
         v.Id, tokens.SessionToken(v.Id), StatusName(v.Status), v.OutputProtocol, LiveKitUrl(v),
         urls.View(request, v.Id, 1), urls.WebSocket(request, v.Id), urls.Status(request, v.Id),
-        gateway.Value.EstimatedReadySeconds, v.DurationMinutes, Price.ToUsd(v.PaidAtomic + v.CreditsAtomic), v.Wallet);
+        estimatedReadySeconds, v.DurationMinutes, Price.ToUsd(v.PaidAtomic + v.CreditsAtomic), v.Wallet);
 
     public SessionStatusResponse Status(HttpRequest request, SessionView v) => new(
         v.Id, StatusName(v.Status), v.Ready, v.OutputProtocol, LiveKitUrl(v), urls.View(request, v.Id, 1),

@@ -2,33 +2,41 @@ using Mirrorstage.GpuWorker.Rendering;
 
 namespace Mirrorstage.GpuWorker.Audio;
 
-/// <summary>Speech to mouth motion: loudness opens the jaw (fast attack, slower release, so syllables read
-/// clearly without jitter) and brightness (zero-crossing rate, a cheap spectral cue) widens the lips.</summary>
+/// <summary>Speech to articulation, one video frame at a time (no look-ahead): the level opens the lips,
+/// scaled by F1 (open vowels open the jaw further); F2 spreads the lips (high, "ee") or rounds them (low,
+/// "oo"); hiss (s, sh, f) keeps the teeth nearly together; silence closes the lips. Attack is fast and
+/// release a little slower, so syllables read without jitter. The head nods and tilts with the speech
+/// (<see cref="HeadMotion"/>).</summary>
 public sealed class MouthDrive
 {
-    private double _open;
-    private double _spread;
+    private readonly SpeechFeatures _features = new();
+    private readonly HeadMotion _head = new();
+    private double _open, _spread;
+
+    /// <summary>The last frame's analysis, for measurements.</summary>
+    public SpeechFrame Last { get; private set; } = SpeechFrame.Silence;
 
     public FrameDrive Next(ReadOnlySpan<short> samples, int speechSamples, FrameDrive idle)
     {
-        double target = 0, bright = 0;
-        if (speechSamples > 0)
-        {
-            double sum = 0;
-            var crossings = 0;
-            for (var i = 0; i < speechSamples; i++)
-            {
-                sum += (double)samples[i] * samples[i];
-                if (i > 0 && (samples[i] >= 0) != (samples[i - 1] >= 0)) crossings++;
-            }
-            var rms = Math.Sqrt(sum / speechSamples) / 32768.0;
-            var db = 20 * Math.Log10(Math.Max(rms, 1e-6));
-            target = Math.Clamp((db + 45) / 30, 0, 1);             // -45 dBFS closed .. -15 dBFS wide open
-            bright = Math.Clamp(crossings / (double)speechSamples * 8, 0, 1);
-        }
-        _open += (target - _open) * (target > _open ? 0.7 : 0.35);
-        _spread += (bright - _spread) * 0.3;
+        var frame = speechSamples > 0 ? _features.Analyse(samples[..speechSamples]) : SpeechFrame.Silence;
+        Last = frame;
+        var (open, spread) = Targets(frame);
+        _open += (open - _open) * (open > _open ? 0.65 : 0.45);
+        _spread += (spread - _spread) * 0.35;
         if (_open < 0.01) _open = 0;
-        return idle with { MouthOpen = _open, Spread = _spread, Blink = speechSamples > 0 ? idle.Blink * 0.5 : idle.Blink };
+        var pose = _head.Next(frame.Decibels);
+        return idle with { MouthOpen = _open, Spread = _spread, HeadX = pose.X, HeadY = pose.Y, HeadRoll = pose.Roll };
+    }
+
+    /// <summary>The articulation a frame of speech asks for, before smoothing.</summary>
+    public static (double Open, double Spread) Targets(SpeechFrame f)
+    {
+        var loud = Math.Clamp((f.Decibels + 48) / 28, 0, 1);     // -48 dBFS closed .. -20 dBFS fully driven
+        if (loud <= 0) return (0, 0);
+        var jaw = f.F1 > 0 ? Math.Clamp((f.F1 - 250) / 550, 0, 1) : 0.3;
+        var open = loud * (0.45 + 0.55 * jaw);
+        if (f.Hiss > 0.25) open *= 0.35;                          // fricatives: teeth close, lips part a little
+        var spread = f.F2 > 0 ? Math.Clamp((f.F2 - 1350) / 800, -1, 1) : f.Hiss > 0.25 ? 0.4 : 0;
+        return (open, spread);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Mirrorstage.Events.Messaging;
 using Mirrorstage.GpuWorker.Sessions;
+using Mirrorstage.Infrastructure.Telemetry;
 
 namespace Mirrorstage.GpuWorker.Messaging;
 
@@ -26,6 +27,7 @@ public sealed class WarmRequestConsumer(
         // session over and closes its socket (1012) while the server still lets it. A stopping worker takes no
         // new sessions, not even the ones it has just handed over.
         _sessionsStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        using var gauge = RenderSlotGauge.Observe(options.Value.WorkerId, () => (ActiveSessions, _slots.CurrentCount));
         var stopping = _sessionsStop.Token;
         // The broker may not be up yet, or may restart: the receiver connects, and reconnects, on each receive,
         // and a failure is retried with back-off rather than stopping the worker.
@@ -40,6 +42,7 @@ public sealed class WarmRequestConsumer(
                 await source.ReceiveOneAsync(async (warm, ct) =>
                 {
                     if (stopping.IsCancellationRequested) return WarmOutcome.RetryLater; // back to the queue, for another worker
+                    using var span = MirrorstageTelemetry.StartSessionActivity("warm_session.claim", warm.SessionId, warm.TraceParent, System.Diagnostics.ActivityKind.Consumer);
                     var claimed = await sessions.ClaimAsync(warm.SessionId, options.Value.WorkerId, ct);
                     if (claimed.Length == 0) return WarmOutcome.Done; // another worker has it, or it is no longer warming
                     started = true;

@@ -52,9 +52,11 @@ public sealed class FfmpegOutput : IFrameOutput
 
     /// <param name="recordPath">Also write an MP4 here (fragmented, so a killed encoder still leaves a playable
     /// file); null for none. One encode feeds every output through ffmpeg's tee muxer.</param>
+    /// <param name="connectOptions">Options for the live output's connection (OutputConnection: the original host
+    /// name where the target names a checked address).</param>
     /// <param name="preview">Also stream fragmented MP4 on stdout into this feed (the low-latency preview); null for none.</param>
     public static FfmpegOutput Start(string ffmpegPath, int width, int height, int fps, string protocol, string target, string? recordPath = null,
-        PreviewFeed? preview = null)
+        IReadOnlyList<(string Name, string Value)>? connectOptions = null, PreviewFeed? preview = null)
     {
         var fifo = Path.Combine(Path.GetTempPath(), $"mirrorstage-audio-{Guid.NewGuid():N}.pcm");
         using (var mk = Process.Start(new ProcessStartInfo("mkfifo", fifo) { UseShellExecute = false })!) mk.WaitForExit();
@@ -70,7 +72,7 @@ public sealed class FfmpegOutput : IFrameOutput
             "-g", (fps * 2).ToString(), "-keyint_min", (fps * 2).ToString(), "-sc_threshold", "0",
             "-c:a", "aac", "-ar", "44100", "-b:a", "64k",
         };
-        args.AddRange(Outputs(protocol, target, recordPath, preview is not null));
+        args.AddRange(Outputs(protocol, target, recordPath, connectOptions ?? [], preview is not null));
 
         var info = new ProcessStartInfo(ffmpegPath) { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = preview is not null, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
@@ -80,17 +82,17 @@ public sealed class FfmpegOutput : IFrameOutput
         return new FfmpegOutput(ffmpeg, fifo, audio, preview);
     }
 
-    private static IEnumerable<string> Outputs(string protocol, string target, string? recordPath, bool preview)
+    private static IEnumerable<string> Outputs(string protocol, string target, string? recordPath, IReadOnlyList<(string, string)> connectOptions, bool preview)
     {
         if (protocol == "hls") Directory.CreateDirectory(target);
         var (format, options, path) = protocol == "hls"
             ? ("hls", new[] { ("hls_time", "2"), ("hls_list_size", "6"), ("hls_flags", "delete_segments+omit_endlist") }, Path.Combine(target, "index.m3u8"))
-            : ("flv", [], target);
+            : ("flv", connectOptions.ToArray(), target);
         if (recordPath is null && !preview)
             return ["-f", format, .. options.SelectMany(o => new[] { "-" + o.Item1, o.Item2 }), path];
 
         // The live output failing ends the session; the recording failing (a full disk) or the preview must not.
-        var branches = new List<string> { $"[f={format}:onfail=abort{string.Concat(options.Select(o => $":{o.Item1}={o.Item2}"))}]{TeeEscape(path)}" };
+        var branches = new List<string> { $"[f={format}:onfail=abort{string.Concat(options.Select(o => $":{o.Item1}={TeeOptionEscape(o.Item2)}"))}]{TeeEscape(path)}" };
         if (recordPath is not null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(recordPath)!);
@@ -103,6 +105,10 @@ public sealed class FfmpegOutput : IFrameOutput
 
     /// <summary>The tee muxer splits on '|' and reads '[' as options: escape them in a path or URL.</summary>
     private static string TeeEscape(string s) => s.Replace("\\", "\\\\").Replace("|", "\\|").Replace("[", "\\[");
+
+    /// <summary>Inside the tee's [options], ':' separates options. The tee unescapes the whole spec once and the
+    /// options again, so a value (a URL) needs its separators escaped twice.</summary>
+    private static string TeeOptionEscape(string s) => s.Replace("\\", "\\\\\\\\").Replace(":", "\\\\:").Replace("]", "\\\\]");
 
     /// <summary>One frame and the audio that plays under it (SampleRate / fps samples, s16le mono).</summary>
     public async Task WriteAsync(ReadOnlyMemory<byte> frameBgr, ReadOnlyMemory<byte> pcm, CancellationToken ct)

@@ -5,7 +5,8 @@ namespace Mirrorstage.GpuWorker.Output;
 
 /// <summary>Opens a session's output: a LiveKit room through the publisher, or ffmpeg (RTMP or the HLS preview)
 /// with the low-latency preview feed beside it. A failure comes back as the reason the session fails with.</summary>
-public sealed class SessionOutputs(LiveKitWorkerOptions liveKit, IBlobStore blobs, PreviewFeeds feeds, TimeProvider clock, ILogger<SessionOutputs> log)
+public sealed class SessionOutputs(LiveKitWorkerOptions liveKit, IBlobStore blobs, PreviewFeeds feeds,
+    Microsoft.Extensions.Options.IOptions<Infrastructure.Outputs.OutputHostOptions> outputHosts, TimeProvider clock, ILogger<SessionOutputs> log)
 {
     public async Task<(IFrameOutput? Output, string? Failure)> OpenAsync(SessionView view, WorkerOptions o, string? recording, CancellationToken ct)
     {
@@ -18,10 +19,23 @@ public sealed class SessionOutputs(LiveKitWorkerOptions liveKit, IBlobStore blob
             else log.LogInformation("Session {SessionId}: publishing into LiveKit as {Identity} (on behalf of {Agent})", view.Id, output.Identity, output.PublishOnBehalf ?? "nobody");
             return (output, failure);
         }
-        var destination = view.OutputProtocol == "hls" ? Path.Combine(o.PreviewFolder, view.Id) : view.OutputUrl!;
+        // The output URL is checked again here, at every start and resume, and ffmpeg connects to the address checked.
+        ConnectTarget destination;
+        try
+        {
+            destination = view.OutputProtocol == "hls"
+                ? ConnectTarget.Local(Path.Combine(o.PreviewFolder, view.Id))
+                : await OutputConnection.ResolveAsync(view.OutputUrl!, outputHosts.Value, ct);
+        }
+        catch (Infrastructure.Outputs.OutputHostRefused e)
+        {
+            log.LogWarning("Session {SessionId}: output refused at connect time ({Code})", view.Id, e.Code);
+            return (null, e.Code);
+        }
         var preview = new PreviewFeed(o.FramesPerSecond);
         feeds.Add(view.Id, preview);
-        return (FfmpegOutput.Start(o.FfmpegPath, o.Width, o.Height, o.FramesPerSecond, view.OutputProtocol, destination, recording, preview), null);
+        return (FfmpegOutput.Start(o.FfmpegPath, o.Width, o.Height, o.FramesPerSecond, view.OutputProtocol, destination.Url, recording,
+            destination.Options, preview), null);
     }
 
     public void Closed(string sessionId) => feeds.Remove(sessionId);

@@ -56,6 +56,7 @@ public sealed class FrameLoop(AudioTimeline timeline, IRenderEngine engine, IFra
             if (await after(n, finished) is { } reason) return reason;
 
             var due = frameTime * (n + 1) - clock.Elapsed;
+            FrameMetrics.Record(due, timeline.LastPullLatencies);
             if (due > TimeSpan.Zero) await Task.Delay(due, ct);
         }
         return WorkerStopping;

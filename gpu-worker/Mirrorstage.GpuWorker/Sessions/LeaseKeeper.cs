@@ -8,12 +8,45 @@ namespace Mirrorstage.GpuWorker.Sessions;
 /// <summary>Keeps this worker's lease fresh, and watches everyone else's: a live session whose worker stopped
 /// renewing is interrupted (SessionInterrupted) and re-queued for another worker to resume (again each minute
 /// until one does, or it is given up after ResumeWithinSeconds); a warming session nobody claimed (its warm
-/// request was lost) is queued again, and given up after AbandonUnclaimedSeconds.</summary>
+/// request was lost) is queued again, and given up after AbandonUnclaimedSeconds. The lease carries this
+/// worker's free render slots (none once it starts stopping), which the gateway sums before taking a session.
+/// Reaping runs on one worker at a time (<see cref="SingleOwner"/>); every worker renews its own lease.</summary>
 public sealed class LeaseKeeper(
-    IDocumentStore store, SessionStore sessions, IWarmQueue queue, IOptions<WorkerOptions> options, TimeProvider clock, ILogger<LeaseKeeper> log)
+    IDocumentStore store, SessionStore sessions, IWarmQueue queue, IOptions<WorkerOptions> options, TimeProvider clock,
+    IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<LeaseKeeper> log)
     : BackgroundService
 {
     private readonly Dictionary<string, DateTimeOffset> _requeued = [];
+    private Messaging.WarmRequestConsumer? _consumer;
+
+    /// <summary>The first lease is written before the host starts serving, so the fleet's capacity is known
+    /// from this worker's first request on (all-in-one mode, a new replica).</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RenewAsync(options.Value, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "First lease renewal failed; retrying");
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>A stopping worker takes no new sessions: its lease says so at once.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await RenewAsync(options.Value, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Could not publish the stopping worker's lease");
+        }
+    }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -45,12 +78,25 @@ public sealed class LeaseKeeper(
     {
         var now = clock.GetUtcNow();
         await using var session = store.LightweightSession();
-        session.Store(new WorkerLease { Id = o.WorkerId, InternalUrl = o.InternalUrl, RenewedAt = now, ExpiresAt = now.AddSeconds(o.LeaseSeconds) });
+        session.Store(new WorkerLease
+        {
+            Id = o.WorkerId, InternalUrl = o.InternalUrl, RenewedAt = now, ExpiresAt = now.AddSeconds(o.LeaseSeconds),
+            RenderSlots = o.RenderSlots, FreeSlots = FreeSlots(o),
+        });
         await session.SaveChangesAsync(ct);
+    }
+
+    private int FreeSlots(WorkerOptions o)
+    {
+        if (lifetime.ApplicationStopping.IsCancellationRequested) return 0;
+        _consumer ??= services.GetServices<IHostedService>().OfType<Messaging.WarmRequestConsumer>().SingleOrDefault();
+        return Math.Max(0, o.RenderSlots - (_consumer?.ActiveSessions ?? 0));
     }
 
     private async Task ReapAsync(WorkerOptions o, CancellationToken ct)
     {
+        await using var turn = await SingleOwner.TryTakeAsync(store, SingleOwner.Reapers, ct);
+        if (turn is null) return; // another worker is reaping this round
         var now = clock.GetUtcNow();
         var resumeBefore = now.AddSeconds(-o.ResumeWithinSeconds);
         await using var query = store.QuerySession();

@@ -20,17 +20,11 @@ public sealed class SessionRuntime(
 
     public async Task RunAsync(string id, CancellationToken ct)
     {
+        using var scope = log.BeginScope(new Dictionary<string, object> { ["SessionId"] = id });
         var o = options.Value;
         var view = await sessions.ViewAsync(id, ct);
         if (view?.Reference is null) return;
 
-        var face = new FaceSwap(view.Reference.CropKey, key => LoadEngineAsync(key, o, ct));
-        if (!await face.LoadFirstAsync())
-        {
-            await SessionFailures.FailAsync(store, id, "reference_image_missing", clock.GetUtcNow(), ct);
-            return;
-        }
-        using var _ = face;
         var part = clock.GetUtcNow().ToUnixTimeMilliseconds(); // one recording per worker that streams the session
         var recording = o.Record && view.OutputProtocol != "livekit" ? Path.Combine(o.RecordingFolder, $"{id}-{part}.mp4") : null;
         var (output, failure) = await outputs.OpenAsync(view, o, recording, ct);
@@ -39,6 +33,15 @@ public sealed class SessionRuntime(
             await SessionFailures.FailAsync(store, id, failure!, clock.GetUtcNow(), ct);
             return;
         }
+        var face = new FaceSwap(view.Reference.CropKey, key => LoadEngineAsync(key, o, ct));
+        if (!await face.LoadFirstAsync())
+        {
+            outputs.Closed(id);
+            await output.DisposeAsync();
+            await SessionFailures.FailAsync(store, id, "reference_image_missing", clock.GetUtcNow(), ct);
+            return;
+        }
+        using var _ = face;
         var session = new Streaming.LiveSession(id, view.TokenHash, o.MaxBufferedAudioSeconds * FfmpegOutput.SampleRate);
         if (output is LiveKitOutput { PublishOnBehalf: not null } room)
             room.Avatar = new AvatarPlayback(session.Timeline, session.NextUtteranceNumber, room.PlaybackFinishedAsync);
@@ -165,13 +168,13 @@ public sealed class SessionRuntime(
         return reason;
     }
 
-    /// <summary>A render engine for a stored face crop; null when the crop is gone.</summary>
+    /// <summary>A render engine for a stored face crop and its landmarks; null when either is gone.</summary>
     private async Task<IRenderEngine?> LoadEngineAsync(string cropKey, WorkerOptions o, CancellationToken ct)
     {
-        var crop = await blobs.GetAsync(cropKey, ct);
-        if (crop is null) return null;
-        using var reference = Cv2.ImDecode(crop, ImreadModes.Color);
-        return reference.Empty() ? null : new ProceduralEngine(reference, o.Width, o.Height, FaceLayout.FromGatewayCrop);
+        var face = await Imaging.ReferenceImages.LoadAsync(blobs, cropKey, ct);
+        if (face is null) return null;
+        using var reference = Cv2.ImDecode(face.CropPng, ImreadModes.Color);
+        return reference.Empty() ? null : new ProceduralEngine(reference, face.Landmarks, o.Width, o.Height);
     }
 }
 

@@ -29,7 +29,7 @@ public sealed class StoreNotifications(IDocumentStore store, LiveSessions live, 
             try
             {
                 await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(); // mt_events must exist first
-                await using var connection = new NpgsqlConnection(store.Options.Tenancy.Default.Database.CreateConnection().ConnectionString);
+                await using var connection = store.Options.Tenancy.Default.Database.CreateConnection(); // the store's data source (Entra tokens too)
                 await connection.OpenAsync(stoppingToken);
                 await using (var install = new NpgsqlCommand(Trigger, connection)) await install.ExecuteNonQueryAsync(stoppingToken);
                 connection.Notification += (_, e) => live.Get(e.Payload)?.Nudge();

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Mirrorstage.Events.Sessions;
 using Mirrorstage.GpuWorker.Sessions;
+using Mirrorstage.Infrastructure.Http;
 
 namespace Mirrorstage.GpuWorker.Streaming;
 
@@ -16,14 +17,14 @@ public static partial class PreviewEndpoint
         string id, string file, string? share, SessionStore sessions, IOptions<WorkerOptions> options, CancellationToken ct) =>
     {
         if (!FileName().IsMatch(file) || id.Length > 64 || id.Contains('/') || id.Contains(".."))
-            return Results.Json(new { error = new { code = "not_found", message = "No such preview file." } }, statusCode: 404);
+            return ErrorJson.Result(404, "not_found", "No such preview file.");
         var view = await sessions.ViewAsync(id, ct);
         if (view is null || string.IsNullOrEmpty(share) || !view.ShareTokenHashes.Any(h => TokenHashes.Matches(share, h)))
-            return Results.Json(new { error = new { code = "invalid_share_token", message = "Open the preview through the session's view_url." } }, statusCode: 401);
+            return ErrorJson.Result(401, "invalid_share_token", "Open the preview through the session's view_url.");
 
         var path = Path.Combine(options.Value.PreviewFolder, id, file);
         if (!File.Exists(path))
-            return Results.Json(new { error = new { code = "preview_not_ready", message = "The preview has not started yet; retry in a few seconds." } }, statusCode: 404);
+            return ErrorJson.Result(404, "preview_not_ready", "The preview has not started yet; retry in a few seconds.");
         if (file.EndsWith(".ts", StringComparison.Ordinal))
             return Results.File(Path.GetFullPath(path), "video/mp2t");
 

@@ -20,20 +20,22 @@ public static class StreamEndpoint
         TimeProvider clock, IOptions<WorkerOptions> options, ILoggerFactory logs) =>
     {
         var token = SocketToken.From(http.Request.Query["token"].ToString());
-        var session = live.Get(id);
-        if (session is not null && !TokenHashes.Matches(token, session.TokenHash))
+        // The store decides, also for a session rendering here: an ended session's token opens nothing, even in
+        // the moments before its render has stopped.
+        var view = id.Length <= 64 ? await sessions.ViewAsync(id, http.RequestAborted) : null;
+        if (view is null || !TokenHashes.Matches(token, view.TokenHash))
         {
             await RefuseAsync(http, 401, "invalid_token", "The token is not valid for this session.");
             return;
         }
+        if (view.Status is SessionStatus.Ended or SessionStatus.Failed)
+        {
+            await RefuseAsync(http, 410, "session_ended", "This session has ended.");
+            return;
+        }
+        var session = live.Get(id);
         if (session is null)
         {
-            var view = id.Length <= 64 ? await sessions.ViewAsync(id, http.RequestAborted) : null;
-            if (view is null || !TokenHashes.Matches(token, view.TokenHash))
-            {
-                await RefuseAsync(http, 401, "invalid_token", "The token is not valid for this session.");
-                return;
-            }
             // Claimed here but still starting: the claim is recorded before the output starts. Wait for it.
             if (view is { Status: SessionStatus.Warming or SessionStatus.Active } && view.ClaimedBy == options.Value.WorkerId)
                 session = await WaitUntilLiveAsync(id, live, http.RequestAborted);
@@ -54,12 +56,9 @@ public static class StreamEndpoint
                         return;
                     }
                 }
-                var (status, code, message) = view.Status switch
-                {
-                    SessionStatus.Warming => (409, "session_not_ready", "The session is still warming; poll its status until it is active."),
-                    SessionStatus.Ended or SessionStatus.Failed => (410, "session_ended", "This session has ended."),
-                    _ => (503, "session_elsewhere", "This session is live on another worker replica; reconnect to the session's websocket_url."),
-                };
+                var (status, code, message) = view.Status == SessionStatus.Warming
+                    ? (409, "session_not_ready", "The session is still warming; poll its status until it is active.")
+                    : (503, "session_elsewhere", "This session is live on another worker replica; reconnect to the session's websocket_url.");
                 await RefuseAsync(http, status, code, message);
                 return;
             }
@@ -104,11 +103,8 @@ public static class StreamEndpoint
         return null;
     }
 
-    private static Task RefuseAsync(HttpContext http, int status, string code, string message)
-    {
-        http.Response.StatusCode = status;
-        return http.Response.WriteAsJsonAsync(new { error = new { code, message } });
-    }
+    private static Task RefuseAsync(HttpContext http, int status, string code, string message) =>
+        Infrastructure.Http.ErrorJson.WriteAsync(http, status, code, message);
 
     internal static Task SendAsync(WebSocket socket, string text, CancellationToken ct) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct);

@@ -1,13 +1,11 @@
-using System.Text.Json;
 using Amqp;
 using Amqp.Framing;
 using Mirrorstage.Events.Messaging;
 
 namespace Mirrorstage.Infrastructure.Messaging;
 
-/// <summary>Sends warm requests over AMQP 1.0. The message id is the session id (Service Bus duplicate
-/// detection drops a resend within its window); the body is the JSON contract.</summary>
-public sealed class AmqpWarmQueue(AmqpOptions options, Azure.Core.TokenCredential? credential = null) : IWarmQueue, IAsyncDisposable
+/// <summary>Sends warm requests over AMQP 1.0 (RabbitMQ's plugin), reconnecting when the broker dropped us.</summary>
+public sealed class AmqpWarmQueue(QueueOptions options) : IWarmQueue, IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private AmqpLinkHost? _host;
@@ -22,8 +20,8 @@ public sealed class AmqpWarmQueue(AmqpOptions options, Azure.Core.TokenCredentia
             {
                 try
                 {
-                    var sender = await SenderAsync(ct);
-                    await sender.SendAsync(WarmMessages.ToAmqp(message));
+                    var sender = await SenderAsync();
+                    await sender.SendAsync(AmqpWarmMessages.ToAmqp(message));
                     return;
                 }
                 catch (Exception e) when (attempt < 3 && e is AmqpException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
@@ -38,11 +36,11 @@ public sealed class AmqpWarmQueue(AmqpOptions options, Azure.Core.TokenCredentia
         }
     }
 
-    private async Task<SenderLink> SenderAsync(CancellationToken ct)
+    private async Task<SenderLink> SenderAsync()
     {
         if (_sender is { IsClosed: false } && _host is { IsClosed: false }) return _sender;
         await ResetAsync();
-        _host = await AmqpConnector.OpenAsync(options, credential, [options.QueueAddress], ct);
+        _host = await AmqpLinkHost.OpenAsync(options);
         _sender = new SenderLink(_host.Session, "mirrorstage-warm-sender-" + Guid.NewGuid().ToString("N")[..8], options.QueueAddress);
         return _sender;
     }
@@ -56,31 +54,21 @@ public sealed class AmqpWarmQueue(AmqpOptions options, Azure.Core.TokenCredentia
     public async ValueTask DisposeAsync() => await ResetAsync();
 }
 
-/// <summary>The wire form of a warm request.</summary>
-public static class WarmMessages
+/// <summary><see cref="WarmMessages"/> as AMQPNetLite messages.</summary>
+public static class AmqpWarmMessages
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    public static Message ToAmqp(WarmSession m) => new(JsonSerializer.Serialize(m, Json))
+    public static Message ToAmqp(WarmSession m) => new()
     {
-        Properties = new Properties { MessageId = m.SessionId, ContentType = "application/json", Subject = "WarmSession" },
+        BodySection = new Data { Binary = WarmMessages.Serialize(m) },
+        Properties = new Properties { MessageId = WarmMessages.NewMessageId(), ContentType = WarmMessages.ContentType, Subject = WarmMessages.Subject },
+        ApplicationProperties = new ApplicationProperties { Map = { [WarmMessages.SessionIdProperty] = m.SessionId } },
         Header = new Header { Durable = true },
     };
 
-    public static WarmSession? FromAmqp(Message m)
+    public static WarmSession? FromAmqp(Message m) => m.Body switch
     {
-        try
-        {
-            return m.Body switch
-            {
-                string s => JsonSerializer.Deserialize<WarmSession>(s, Json),
-                byte[] b => JsonSerializer.Deserialize<WarmSession>(b, Json),
-                _ => null,
-            };
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+        byte[] b => WarmMessages.Parse(b),
+        string s => WarmMessages.Parse(System.Text.Encoding.UTF8.GetBytes(s)),
+        _ => null,
+    };
 }

@@ -34,17 +34,17 @@ test('start() creates a session in the agent\'s room whose worker joins as the a
   agent.name = 'support-call-42';
   const session = agentSession();
   const avatar = new AvatarSession({ gatewayUrl: up.url, faceImage: join(fixtures, 'faces/astronaut.png'), durationMinutes: 10 });
-  const created = await avatar.start(session, agent, { livekitUrl: 'wss://127.0.0.1:9', livekitApiKey: apiKey, livekitApiSecret: apiSecret });
+  const created = await avatar.start(session, agent, { livekitUrl: 'wss://127.0.0.1', livekitApiKey: apiKey, livekitApiSecret: apiSecret });
 
   assert.equal(created.output_protocol, 'livekit');
-  assert.equal(created.livekit_url, 'wss://127.0.0.1:9/');
+  assert.equal(created.livekit_url, 'wss://127.0.0.1/');
   assert.ok(session.output.audio instanceof voice.DataStreamAudioOutput);
 
   const failed = await waitForStatus(created, ['failed']); // the worker tried to join: nothing listens there
   assert.equal(failed.failure_reason, 'livekit_connect_failed');
   assert.ok(existsSync(capture), 'the worker never started its publisher');
   const config = JSON.parse(readFileSync(capture, 'utf8'));
-  assert.equal(config.url, 'wss://127.0.0.1:9/');
+  assert.equal(config.url, 'wss://127.0.0.1/');
   const claims = await new TokenVerifier(apiKey, apiSecret).verify(config.token);
   assert.equal(claims.sub, 'mirrorstage-avatar');
   assert.equal(claims.kind, 'agent');
@@ -56,6 +56,6 @@ test('start() creates a session in the agent\'s room whose worker joins as the a
 test('a gateway refusal surfaces as a MirrorstageException with its code', async () => {
   const { agent } = linkedRooms('agent-8', 'mirrorstage-avatar');
   const avatar = new AvatarSession({ gatewayUrl: up.url, faceImage: new Uint8Array([1, 2, 3]) });
-  await assert.rejects(avatar.start(agentSession(), agent, { livekitUrl: 'wss://127.0.0.1:9', livekitApiKey: apiKey, livekitApiSecret: apiSecret }),
+  await assert.rejects(avatar.start(agentSession(), agent, { livekitUrl: 'wss://127.0.0.1', livekitApiKey: apiKey, livekitApiSecret: apiSecret }),
     (e) => e instanceof MirrorstageException && /400 invalid_image|415 unsupported_image_type/.test(e.message));
 });

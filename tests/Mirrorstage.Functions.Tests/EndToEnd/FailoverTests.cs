@@ -98,6 +98,8 @@ public class FailoverTests
             ["Mirrorstage__Worker__WorkerId"] = id,
             ["Mirrorstage__Worker__LeaseSeconds"] = "6", // the default; a 2-core CI machine starting two workers needs the slack
             ["Mirrorstage__Worker__InternalUrl"] = url,
+            ["Mirrorstage__Outputs__AllowPrivateHosts"] = "true", // the local nginx-rtmp
+            ["Mirrorstage__Outputs__AllowedPorts"] = TestEnvironment.OutputPorts,
             ["Logging__LogLevel__Default"] = "Warning",
         }) info.Environment[k] = v;
         var process = Process.Start(info)!;

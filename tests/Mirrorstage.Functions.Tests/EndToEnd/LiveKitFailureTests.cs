@@ -45,7 +45,7 @@ public class LiveKitFailureTests
         var (id, token) = (created["session_id"]!.GetValue<string>(), created["token"]!.GetValue<string>());
 
         System.Text.Json.Nodes.JsonObject status = [];
-        for (var i = 0; i < 150 && status["status"]?.GetValue<string>() is not ("failed" or "active" or "ended"); i++, await Task.Delay(200))
+        for (var i = 0; i < 300 && status["status"]?.GetValue<string>() is not ("failed" or "active" or "ended"); i++, await Task.Delay(200))
             status = await JsonAsync(await client.SendAsync(WithBearer(HttpMethod.Get, $"/v1/sessions/{id}", token)));
         Assert.Equal(("failed", "livekit_connect_failed"), (status["status"]!.GetValue<string>(), status["failure_reason"]!.GetValue<string>()));
 

@@ -25,11 +25,14 @@ public sealed class LiveRig : IAsyncDisposable
 
     public required string Queue { get; init; }
 
-    public static async Task<LiveRig> StartAsync(IDictionary<string, string?>? workerSettings = null)
+    public static async Task<LiveRig> StartAsync(IDictionary<string, string?>? workerSettings = null, IDictionary<string, string?>? gatewaySettings = null)
     {
         var queue = "e2e-warm-" + Guid.NewGuid().ToString("N")[..8];
         var workerUrl = NextWorkerUrl();
-        var gateway = AmqpGateway(queue, new() { ["Mirrorstage:Gateway:WebSocketBaseUrl"] = workerUrl.Replace("http://", "ws://") });
+        var gateway = AmqpGateway(queue, new(gatewaySettings ?? new Dictionary<string, string?>())
+        {
+            ["Mirrorstage:Gateway:WebSocketBaseUrl"] = workerUrl.Replace("http://", "ws://"),
+        });
         var worker = BuildWorker(queue, workerUrl, gateway.BlobFolder, "e2e-worker", workerSettings);
         await worker.StartAsync();
         return new LiveRig { Gateway = gateway, Worker = worker, Client = gateway.CreateClient(), WorkerUrl = workerUrl, Queue = queue };
@@ -63,6 +66,8 @@ public sealed class LiveRig : IAsyncDisposable
             ["Mirrorstage:Worker:RenderSlots"] = "2",
             ["Mirrorstage:Worker:MaxBufferedAudioSeconds"] = "30",
             ["Mirrorstage:Worker:ReapOrphans"] = "false",
+            ["Mirrorstage:Outputs:AllowPrivateHosts"] = "true", // the local nginx-rtmp
+            ["Mirrorstage:Outputs:AllowedPorts"] = TestEnvironment.OutputPorts,
             ["Logging:LogLevel:Default"] = "Warning",
         }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()));
 
@@ -70,7 +75,7 @@ public sealed class LiveRig : IAsyncDisposable
     public static GatewayFactory AmqpGateway(string queue, Dictionary<string, string?>? settings = null) =>
         new(new Dictionary<string, string?>(settings ?? [])
         {
-            ["Mirrorstage:Gateway:AllowPrivateOutputHosts"] = "true",
+            ["Mirrorstage:Outputs:AllowPrivateHosts"] = "true",
             ["Mirrorstage:Queue:Transport"] = "amqp",
             ["Mirrorstage:Queue:QueueName"] = queue,
             ["Mirrorstage:Queue:Address"] = TestEnvironment.Amqp,

@@ -8,11 +8,14 @@ using Npgsql;
 
 namespace Mirrorstage.Functions.Tests.Support;
 
-/// <summary>The real gateway app over HTTP (in-memory server) against the real PostgreSQL.</summary>
-public class GatewayFactory(IDictionary<string, string?> settings) : WebApplicationFactory<Program>
+/// <summary>The real gateway app over HTTP (in-memory server) against the real PostgreSQL: the suites' shared
+/// database, or a database of its own (made new) when one is named.</summary>
+public class GatewayFactory(IDictionary<string, string?> settings, string? database = null) : WebApplicationFactory<Program>
 {
     public const string DatabaseName = "mirrorstage_tests";
     public static readonly string Connection = TestEnvironment.Database(DatabaseName);
+
+    public string ConnectionString { get; } = database is null ? Connection : TestEnvironment.Database(database);
 
     public ScriptedFacilitator Facilitator { get; } = new();
     public string BlobFolder { get; } = Path.Combine(Path.GetTempPath(), "mirrorstage-test-blobs-" + Guid.NewGuid().ToString("N"));
@@ -20,8 +23,13 @@ public class GatewayFactory(IDictionary<string, string?> settings) : WebApplicat
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Marten", Connection);
-        builder.UseSetting("Mirrorstage:Gateway:TokenSecret", "test-secret-test-secret-test-secret-0123456789");
+        builder.UseSetting("ConnectionStrings:Marten", ConnectionString);
+        // These suites run without a live worker: the fleet is an autoscaler's headroom. Capacity suites set it.
+        builder.UseSetting("Mirrorstage:Capacity:ScaleOutHeadroom", "100000");
+        builder.UseSetting("Mirrorstage:Outputs:AllowedPorts", TestEnvironment.OutputPorts);
+        // The suites send many requests from one (unknown) client address: fair use is tested on its own.
+        builder.UseSetting("Mirrorstage:RateLimits:Enabled", "false");
+        builder.UseSetting("Mirrorstage:Gateway:TokenSecret", "J1auxctu8q6xeRAEQS0SMRdtEFfa1pLcsDjWLgCyol4=");
         builder.UseSetting("Mirrorstage:Gateway:PublicBaseUrl", "https://render.test");
         builder.UseSetting("Mirrorstage:Blobs:Folder", BlobFolder);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
@@ -36,7 +44,7 @@ public class GatewayFactory(IDictionary<string, string?> settings) : WebApplicat
 
     public async Task<long> CountEventsAsync()
     {
-        await using var conn = new NpgsqlConnection(Connection);
+        await using var conn = new NpgsqlConnection(ConnectionString);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand("select count(*) from mirrorstage.mt_events", conn);
         return (long)(await cmd.ExecuteScalarAsync())!;
@@ -52,42 +60,46 @@ public class GatewayFactory(IDictionary<string, string?> settings) : WebApplicat
 /// <summary>The local default: price 0, outputs on loopback allowed.</summary>
 public sealed class FreeGateway() : GatewayFactory(new Dictionary<string, string?>
 {
-    ["Mirrorstage:Gateway:AllowPrivateOutputHosts"] = "true",
+    ["Mirrorstage:Outputs:AllowPrivateHosts"] = "true",
 });
 
 /// <summary>Production settings: $0.10/min on Base Sepolia and Solana devnet, no private output hosts.</summary>
-public sealed class PaidGateway() : GatewayFactory(new Dictionary<string, string?>
+public sealed class PaidGateway() : GatewayFactory(Settings)
 {
-    ["Mirrorstage:Pricing:PricePerMinuteUsd"] = "0.10",
-    ["Mirrorstage:Payments:Networks:0:Network"] = "base-sepolia", // a known name: asset and EIP-712 domain filled in
-    ["Mirrorstage:Payments:Networks:0:PayTo"] = "0x000000000000000000000000000000000000dEaD",
-    ["Mirrorstage:Payments:Networks:0:FacilitatorUrl"] = "http://127.0.0.1:9/unused-scripted",
-    // The scripted facilitator decides here; real signatures are checked in the x402 and conformance suites.
-    ["Mirrorstage:Payments:Networks:0:VerifyLocally"] = "false",
-    ["Mirrorstage:Payments:Networks:1:Network"] = "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
-    ["Mirrorstage:Payments:Networks:1:Asset"] = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU",
-    ["Mirrorstage:Payments:Networks:1:PayTo"] = "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin",
-    ["Mirrorstage:Payments:Networks:1:FeePayer"] = "2wmVCSfPxGPjrnMMn7rchp4uaeoTqN39mXFC2zhPdri9",
-    ["Mirrorstage:Payments:Networks:1:FacilitatorUrl"] = "http://127.0.0.1:9/unused-scripted",
-    ["Mirrorstage:Payments:Networks:2:Network"] = "eip155:8453",
-    ["Mirrorstage:Payments:Networks:2:Enabled"] = "false",
-    ["Mirrorstage:Payments:Networks:2:Asset"] = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
-    ["Mirrorstage:Payments:Networks:2:PayTo"] = "0x000000000000000000000000000000000000dEaD",
-});
+    public static Dictionary<string, string?> Settings => new()
+    {
+        ["Mirrorstage:Pricing:PricePerMinuteUsd"] = "0.10",
+        ["Mirrorstage:Payments:Networks:0:Network"] = "base-sepolia", // a known name: asset and EIP-712 domain filled in
+        ["Mirrorstage:Payments:Networks:0:PayTo"] = "0x000000000000000000000000000000000000dEaD",
+        ["Mirrorstage:Payments:Networks:0:FacilitatorUrl"] = "http://127.0.0.1:9/unused-scripted",
+        // The scripted facilitator decides here; real signatures are checked in the x402 and conformance suites.
+        ["Mirrorstage:Payments:Networks:0:VerifyLocally"] = "false",
+        ["Mirrorstage:Payments:Networks:1:Network"] = "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
+        ["Mirrorstage:Payments:Networks:1:Asset"] = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU",
+        ["Mirrorstage:Payments:Networks:1:PayTo"] = "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin",
+        ["Mirrorstage:Payments:Networks:1:FeePayer"] = "2wmVCSfPxGPjrnMMn7rchp4uaeoTqN39mXFC2zhPdri9",
+        ["Mirrorstage:Payments:Networks:1:FacilitatorUrl"] = "http://127.0.0.1:9/unused-scripted",
+        ["Mirrorstage:Payments:Networks:2:Network"] = "eip155:8453",
+        ["Mirrorstage:Payments:Networks:2:Enabled"] = "false",
+        ["Mirrorstage:Payments:Networks:2:Asset"] = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+        ["Mirrorstage:Payments:Networks:2:PayTo"] = "0x000000000000000000000000000000000000dEaD",
+    };
+}
 
-/// <summary>LiveKit configured: the default output and viewer tokens.</summary>
+/// <summary>LiveKit configured: the default output and viewer tokens. No worker and no scale-out headroom, in a
+/// database of its own (no other suite's worker leases): no capacity.</summary>
 public sealed class LiveKitGateway() : GatewayFactory(new Dictionary<string, string?>
 {
     ["Mirrorstage:LiveKit:Url"] = "wss://livekit.render.test",
     ["Mirrorstage:LiveKit:ApiKey"] = "APIkey123",
     ["Mirrorstage:LiveKit:ApiSecret"] = "livekit-secret-livekit-secret-livekit-secret",
-    ["Mirrorstage:Gateway:WorkerCapacity"] = "0",
-});
+    ["Mirrorstage:Capacity:ScaleOutHeadroom"] = "0",
+}, "mirrorstage_tests_livekit");
 
 /// <summary>Reference images in Azure Blob Storage (Azurite).</summary>
 public sealed class AzureBlobGateway() : GatewayFactory(new Dictionary<string, string?>
 {
-    ["Mirrorstage:Gateway:AllowPrivateOutputHosts"] = "true",
+    ["Mirrorstage:Outputs:AllowPrivateHosts"] = "true",
     ["Mirrorstage:Blobs:Provider"] = "azure",
     ["Mirrorstage:Blobs:AzureConnectionString"] = TestEnvironment.AzuriteConnectionString,
     ["Mirrorstage:Blobs:AzureContainer"] = "test-" + Guid.NewGuid().ToString("N")[..12],

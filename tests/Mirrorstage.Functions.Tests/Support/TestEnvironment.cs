@@ -18,9 +18,13 @@ public static class TestEnvironment
 
     public static string Amqp => Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AMQP") ?? "amqp://guest:guest@127.0.0.1:5672";
 
+    public static string RtmpPort => Environment.GetEnvironmentVariable("MIRRORSTAGE_RTMP_PORT") ?? "51935";
+
+    /// <summary>The output ports the tests' gateways and workers allow: the defaults and the local nginx-rtmp's.</summary>
+    public static string OutputPorts => "1935,443," + RtmpPort;
+
     /// <summary>A fresh stream key on the local nginx-rtmp.</summary>
-    public static string NewRtmpUrl() =>
-        $"rtmp://127.0.0.1:{Environment.GetEnvironmentVariable("MIRRORSTAGE_RTMP_PORT") ?? "51935"}/live/{Guid.NewGuid():N}";
+    public static string NewRtmpUrl(string host = "127.0.0.1") => $"rtmp://{host}:{RtmpPort}/live/{Guid.NewGuid():N}";
 
     public static string AzuriteConnectionString =>
         Environment.GetEnvironmentVariable("MIRRORSTAGE_TEST_AZURITE")

@@ -29,10 +29,12 @@ export async function startGateway({ port, network }) {
     ASPNETCORE_URLS: `http://127.0.0.1:${port}`,
     Logging__LogLevel__Default: "Warning",
     ConnectionStrings__Marten: `Host=127.0.0.1;Port=${pgPort};Username=postgres;Database=${database}`,
-    Mirrorstage__Gateway__TokenSecret: "conformance-secret-conformance-secret-0123",
-    Mirrorstage__Gateway__AllowPrivateOutputHosts: "true",
+    Mirrorstage__Gateway__TokenSecret: "JGFaW+4FFcUnoUDPrvW0pPqpZ3JMYd/rwZXcCcpQSmw=",
+    Mirrorstage__Outputs__AllowPrivateHosts: "true",
     Mirrorstage__Pricing__PricePerMinuteUsd: "0.10",
     Mirrorstage__Blobs__Folder: path.join(dir, "blobs"),
+    Mirrorstage__Capacity__ScaleOutHeadroom: "1000", // no worker runs here: the fleet is all headroom
+    Mirrorstage__RateLimits__Enabled: "false", // the suite pays from a few wallets on one address, fast
   };
   for (const [key, value] of Object.entries(network)) env[`Mirrorstage__Payments__Networks__0__${key}`] = String(value);
   const child = spawn(bin, [], { cwd: dir, env, stdio: ["ignore", "ignore", "pipe"] });
