@@ -63,5 +63,6 @@ async function tick() {
 }
 
 (async function loop() {
-  while (await tick()) await new Promise((r) => setTimeout(r, 2000));
+  // Poll gently: the gateway's fair-use limit counts these per viewer address.
+  while (await tick()) await new Promise((r) => setTimeout(r, document.body.dataset.state === 'live' ? 10000 : 3000));
 })();

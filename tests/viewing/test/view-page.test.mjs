@@ -32,6 +32,7 @@ const percentile = (values, p) => [...values].sort((x, y) => x - y)[Math.min(val
 
 test('the view page shows the live face, whose mouth moves while it speaks', async () => {
   const created = await createSession(up.url);
+  await waitForStatus(created, ['active'], 90); // the first face's landmarks and mesh take a while on a loaded machine
   const page = await browser.newPage({ viewport: { width: 512, height: 512 } });
   await page.goto(created.view_url);
   await page.waitForFunction(() => document.body.dataset.state === 'live' && document.getElementById('video').readyState >= 3, null, { timeout: 30000 });
