@@ -16,6 +16,8 @@ if $tests; then
   command -v rabbitmq-server >/dev/null || need+=(rabbitmq-server)
   [ -f /usr/lib/nginx/modules/ngx_rtmp_module.so ] || need+=(nginx libnginx-mod-rtmp)
   /usr/bin/python3 -c 'import onnx' 2>/dev/null || need+=(python3-onnx) # writes the test models with the Wav2Lip interface
+  [ -x /usr/bin/chromium ] || need+=(chromium)                                        # the view page's browser tests
+  dpkg -s python3-httpx python3-websockets >/dev/null 2>&1 || need+=(python3-httpx python3-websockets) # examples/
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "apt-get install ${need[*]}"
@@ -36,3 +38,9 @@ if [ ! -x "$MS_REPO/tests/conformance/node_modules/.bin/anvil" ] || [ ! -d "$MS_
   echo "npm install (anvil, litesvm, solc, viem, @solana/kit, official x402 SDK; locked versions)"
   (cd "$MS_REPO/tests/conformance" && npm install --no-audit --no-fund --loglevel=error)
 fi
+for dir in gpu-worker/livekit-publisher web tests/viewing integrations/livekit-agents; do # LiveKit SDK, view page bundle, their tests, the agents plugin
+  if [ ! -d "$MS_REPO/$dir/node_modules" ]; then
+    echo "npm ci ($dir)"
+    (cd "$MS_REPO/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done

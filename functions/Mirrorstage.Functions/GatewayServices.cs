@@ -99,5 +99,6 @@ public static class GatewayServices
         ExtendSession.Map(app);
         EndSession.Map(app);
         Viewing.ViewCredentials.Map(app);
+        Viewing.ViewPage.Map(app);
     }
 }

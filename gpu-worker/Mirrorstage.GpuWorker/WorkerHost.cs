@@ -36,6 +36,10 @@ public static class WorkerHost
         services.AddRequestLogs(); // ?token= never reaches a log
         services.AddWarmSource(allInOne);
         services.AddSingleton<Streaming.LiveSessions>();
+        services.AddOptions<Output.LiveKitWorkerOptions>().BindConfiguration(Output.LiveKitWorkerOptions.Section);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<Output.LiveKitWorkerOptions>>().Value);
+        services.AddSingleton<Output.PreviewFeeds>();
+        services.AddSingleton<Output.SessionOutputs>();
         services.AddHostedService<LeaseKeeper>();
         services.AddHostedService<StoreNotifications>();
         services.AddSingleton<SessionStore>();
@@ -67,6 +71,7 @@ public static class WorkerHost
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         Streaming.StreamEndpoint.Map(app);
         Streaming.PreviewEndpoint.Map(app);
+        Streaming.LivePreviewSocket.Map(app);
         app.MapGet("/worker/health", (IServiceProvider sp) =>
         {
             var consumer = sp.GetServices<IHostedService>().OfType<WarmRequestConsumer>().Single();

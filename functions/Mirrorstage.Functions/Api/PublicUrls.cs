@@ -13,18 +13,22 @@ public sealed class PublicUrls(IOptions<GatewayOptions> options, SessionTokens t
     public string View(HttpRequest request, string id, int shareNumber) =>
         $"{Base(request)}/view/{id}?share={tokens.ShareToken(id, shareNumber)}";
 
+    /// <summary>The HLS preview, served by the worker fleet (the gateway's own host when they share one).</summary>
     public string HlsPreview(HttpRequest request, string id, string share) =>
-        $"{Base(request)}/preview/{id}/index.m3u8?share={Uri.EscapeDataString(share)}";
+        $"{SwapScheme(WorkerSocketBase(request), "wss://", "https://", "ws://", "http://")}/preview/{id}/index.m3u8?share={Uri.EscapeDataString(share)}";
 
-    public string WebSocket(HttpRequest request, string id)
-    {
-        var wsBase = options.Value.WebSocketBaseUrl?.TrimEnd('/');
-        if (wsBase is null)
-        {
-            var http = Base(request);
-            wsBase = http.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? "wss://" + http[8..]
-                : http.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? "ws://" + http[7..] : http;
-        }
-        return $"{wsBase}/v1/sessions/{id}/stream?token={tokens.SessionToken(id)}";
-    }
+    /// <summary>The low-latency preview: fragmented MP4 over a WebSocket from the worker fleet.</summary>
+    public string LivePreview(HttpRequest request, string id, string share) =>
+        $"{WorkerSocketBase(request)}/preview/{id}/live?share={Uri.EscapeDataString(share)}";
+
+    public string WebSocket(HttpRequest request, string id) =>
+        $"{WorkerSocketBase(request)}/v1/sessions/{id}/stream?token={tokens.SessionToken(id)}";
+
+    /// <summary>ws(s):// base of the worker fleet: WebSocketBaseUrl, else the public base with its scheme swapped.</summary>
+    private string WorkerSocketBase(HttpRequest request) =>
+        options.Value.WebSocketBaseUrl?.TrimEnd('/') ?? SwapScheme(Base(request), "https://", "wss://", "http://", "ws://");
+
+    private static string SwapScheme(string url, string secureFrom, string secureTo, string plainFrom, string plainTo) =>
+        url.StartsWith(secureFrom, StringComparison.OrdinalIgnoreCase) ? secureTo + url[secureFrom.Length..]
+        : url.StartsWith(plainFrom, StringComparison.OrdinalIgnoreCase) ? plainTo + url[plainFrom.Length..] : url;
 }

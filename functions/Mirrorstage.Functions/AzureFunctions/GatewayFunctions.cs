@@ -33,4 +33,10 @@ public sealed class GatewayFunctions(GatewayEndpoints gateway)
 
     [Function("view-credentials")]
     public Task<IActionResult> ViewCredentials([HttpTrigger(Anonymous, "get", Route = "v1/view/{id}")] HttpRequest req) => gateway.RunAsync(req);
+
+    [Function("view-page")]
+    public Task<IActionResult> ViewPage([HttpTrigger(Anonymous, "get", Route = "view/{id}")] HttpRequest req) => gateway.RunAsync(req);
+
+    [Function("view-script")]
+    public Task<IActionResult> ViewScript([HttpTrigger(Anonymous, "get", Route = "view/assets/view.js")] HttpRequest req) => gateway.RunAsync(req);
 }

@@ -18,6 +18,16 @@ public sealed class OutputUrlPolicy(IOptions<OutputHostOptions> hosts, IOptions<
 {
     private const int MaxLength = 2048;
 
+    /// <summary>The output, with the caller's LiveKit token (if any) checked against it.</summary>
+    public async Task<OutputTarget> ResolveAsync(string? raw, string? livekitToken, CancellationToken ct)
+    {
+        var output = LiveKitRooms.IsGatewayUrl(raw, liveKit.Value) && livekitToken is null
+            ? new OutputTarget(OutputTarget.LiveKit, null)
+            : await ResolveAsync(raw, ct);
+        LiveKitRooms.Check(output, livekitToken, liveKit.Value);
+        return output;
+    }
+
     public async Task<OutputTarget> ResolveAsync(string? raw, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(raw))

@@ -36,12 +36,13 @@ public static class CreateSession
         WarmRequests warm,
         SessionResponses responses,
         TimeProvider clock,
+        ILoggerFactory logs,
         CancellationToken ct)
     {
         var form = await CreateSessionForm.ReadAsync(http.Request, pricing.Value, imageOptions.Value, ct);
         var price = Price.SessionAtomic(pricing.Value, form.DurationMinutes);
         var imageHash = ReferenceImages.Hash(form.Image);
-        var output = await outputs.ResolveAsync(form.OutputUrl, ct);
+        var output = await outputs.ResolveAsync(form.OutputUrl, form.LivekitToken, ct);
         var demand = new PaymentDemand("create", price, $"{form.DurationMinutes}-minute render session",
             Fingerprint(imageHash, form, output), payer =>
             {
@@ -69,6 +70,8 @@ public static class CreateSession
             OutputProtocol = output.Protocol, OutputUrl = output.Url, Minutes = form.DurationMinutes,
             FreeMinutes = Math.Min(pricing.Value.FreeMinutes, form.DurationMinutes),
         };
+        // The caller's LiveKit room token reaches the worker through the blob store, never the event store.
+        await Viewing.CallerRoomTokens.KeepAsync(blobs, order.SessionId, form.LivekitToken, logs, ct);
         var paid = price == 0 ? await RecordFreeAsync(store, orders, warm, order, clock, ct)
             : paysWithCredits ? await credits.PayAsync(http.Request, demand, order, ct)
             : await payments.PayAsync(http, demand, attempt!, order, ct);

@@ -8,7 +8,7 @@ using Mirrorstage.Imaging;
 namespace Mirrorstage.Functions.Sessions;
 
 /// <summary>The multipart fields of POST /v1/sessions, checked for shape (400/413) before anything costly.</summary>
-public sealed record CreateSessionForm(int DurationMinutes, string? OutputUrl, string? Wallet, byte[] Image)
+public sealed record CreateSessionForm(int DurationMinutes, string? OutputUrl, string? Wallet, byte[] Image, string? LivekitToken = null)
 {
     public static async Task<CreateSessionForm> ReadAsync(HttpRequest request, PricingOptions pricing, ImageOptions images, CancellationToken ct)
     {
@@ -49,7 +49,7 @@ public sealed record CreateSessionForm(int DurationMinutes, string? OutputUrl, s
         var bytes = new byte[file.Length];
         await using (var stream = file.OpenReadStream())
             await stream.ReadExactlyAsync(bytes, ct);
-        return new CreateSessionForm(duration, outputUrl, wallet, bytes);
+        return new CreateSessionForm(duration, outputUrl, wallet, bytes, NullIfEmpty(form["livekit_token"]));
     }
 
     private static int ParseDuration(string? raw, PricingOptions pricing)

@@ -8,7 +8,7 @@ namespace Mirrorstage.GpuWorker.Output;
 /// the local preview. Video arrives on stdin and audio through a FIFO; both are queued from one frame clock,
 /// one frame's worth of audio per frame, so they cannot drift. Each input has its own pump, because ffmpeg
 /// opens and probes its inputs one after the other: writing both in lockstep would deadlock it.</summary>
-public sealed class FfmpegOutput : IAsyncDisposable
+public sealed class FfmpegOutput : IFrameOutput
 {
     public const int SampleRate = 16_000;
     private readonly Process _ffmpeg;
@@ -19,9 +19,13 @@ public sealed class FfmpegOutput : IAsyncDisposable
     private readonly Channel<(byte[] Buffer, int Length)> _audioQueue = Channel.CreateBounded<(byte[], int)>(50);
     private readonly Task _videoPump;
     private readonly Task _audioPump;
+    private readonly PreviewFeed? _preview;
+    private readonly Task _previewPump = Task.CompletedTask;
 
-    private FfmpegOutput(Process ffmpeg, string fifo, Task<FileStream> audio)
+    private FfmpegOutput(Process ffmpeg, string fifo, Task<FileStream> audio, PreviewFeed? preview)
     {
+        _preview = preview;
+        if (preview is not null) _previewPump = preview.RunAsync(ffmpeg.StandardOutput.BaseStream);
         _ffmpeg = ffmpeg;
         _fifo = fifo;
         _audio = audio;
@@ -44,13 +48,15 @@ public sealed class FfmpegOutput : IAsyncDisposable
 
     public string Errors { get { lock (_errors) return _errors.ToString(); } }
     public bool HasExited => _ffmpeg.HasExited;
+    public string? FailureReason => null;
 
     /// <param name="recordPath">Also write an MP4 here (fragmented, so a killed encoder still leaves a playable
-    /// file); null for none. One encode feeds both outputs through ffmpeg's tee muxer.</param>
+    /// file); null for none. One encode feeds every output through ffmpeg's tee muxer.</param>
     /// <param name="connectOptions">Options for the live output's connection (OutputConnection: the original host
     /// name where the target names a checked address).</param>
+    /// <param name="preview">Also stream fragmented MP4 on stdout into this feed (the low-latency preview); null for none.</param>
     public static FfmpegOutput Start(string ffmpegPath, int width, int height, int fps, string protocol, string target, string? recordPath = null,
-        IReadOnlyList<(string Name, string Value)>? connectOptions = null, X264Settings? x264 = null)
+        IReadOnlyList<(string Name, string Value)>? connectOptions = null, X264Settings? x264 = null, PreviewFeed? preview = null)
     {
         x264 ??= X264Settings.Default;
         var fifo = Path.Combine(Path.GetTempPath(), $"mirrorstage-audio-{Guid.NewGuid():N}.pcm");
@@ -67,30 +73,35 @@ public sealed class FfmpegOutput : IAsyncDisposable
             "-g", (fps * 2).ToString(), "-keyint_min", (fps * 2).ToString(), "-sc_threshold", "0",
             "-c:a", "aac", "-ar", "44100", "-b:a", "64k",
         ];
-        args.AddRange(Outputs(protocol, target, recordPath, connectOptions ?? []));
+        args.AddRange(Outputs(protocol, target, recordPath, connectOptions ?? [], preview is not null));
 
-        var info = new ProcessStartInfo(ffmpegPath) { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(ffmpegPath) { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = preview is not null, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         var ffmpeg = Process.Start(info) ?? throw new IOException("ffmpeg did not start");
         // Opening a FIFO for writing blocks until ffmpeg opens it for reading: do it off the caller's thread.
         var audio = Task.Run(() => new FileStream(fifo, FileMode.Open, FileAccess.Write, FileShare.Read, 1 << 16));
-        return new FfmpegOutput(ffmpeg, fifo, audio);
+        return new FfmpegOutput(ffmpeg, fifo, audio, preview);
     }
 
-    private static IEnumerable<string> Outputs(string protocol, string target, string? recordPath, IReadOnlyList<(string, string)> connectOptions)
+    private static IEnumerable<string> Outputs(string protocol, string target, string? recordPath, IReadOnlyList<(string, string)> connectOptions, bool preview)
     {
         if (protocol == "hls") Directory.CreateDirectory(target);
         var (format, options, path) = protocol == "hls"
             ? ("hls", new[] { ("hls_time", "2"), ("hls_list_size", "6"), ("hls_flags", "delete_segments+omit_endlist") }, Path.Combine(target, "index.m3u8"))
             : ("flv", connectOptions.ToArray(), target);
-        if (recordPath is null)
+        if (recordPath is null && !preview)
             return ["-f", format, .. options.SelectMany(o => new[] { "-" + o.Item1, o.Item2 }), path];
 
-        Directory.CreateDirectory(Path.GetDirectoryName(recordPath)!);
-        // The live output failing ends the session; the recording failing (a full disk) must not.
-        var live = $"[f={format}:onfail=abort{string.Concat(options.Select(o => $":{o.Item1}={TeeOptionEscape(o.Item2)}"))}]{TeeEscape(path)}";
-        var record = $"[f=mp4:movflags=+frag_keyframe+empty_moov+default_base_moof:onfail=ignore]{TeeEscape(recordPath)}";
-        return ["-flags", "+global_header", "-f", "tee", $"{live}|{record}"];
+        // The live output failing ends the session; the recording failing (a full disk) or the preview must not.
+        var branches = new List<string> { $"[f={format}:onfail=abort{string.Concat(options.Select(o => $":{o.Item1}={TeeOptionEscape(o.Item2)}"))}]{TeeEscape(path)}" };
+        if (recordPath is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(recordPath)!);
+            branches.Add($"[f=mp4:movflags=+frag_keyframe+empty_moov+default_base_moof:onfail=ignore]{TeeEscape(recordPath)}");
+        }
+        // The preview: a fragment every frame (40 ms at 25 fps), so a browser can show it a frame after it is encoded.
+        if (preview) branches.Add($"[f=mp4:movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration={PreviewFeed.FragmentMicroseconds}:onfail=ignore]pipe:1");
+        return ["-flags", "+global_header", "-f", "tee", string.Join('|', branches)];
     }
 
     /// <summary>The tee muxer splits on '|' and reads '[' as options: escape them in a path or URL.</summary>
@@ -107,6 +118,7 @@ public sealed class FfmpegOutput : IAsyncDisposable
             throw new IOException("ffmpeg stopped: " + Errors);
         await _audioQueue.Writer.WriteAsync(Copy(pcm), ct);
         await _videoQueue.Writer.WriteAsync(Copy(frameBgr), ct);
+        _preview?.Rendered(DateTimeOffset.UtcNow);
     }
 
     private static (byte[], int) Copy(ReadOnlyMemory<byte> data)
@@ -131,8 +143,9 @@ public sealed class FfmpegOutput : IAsyncDisposable
             _ffmpeg.StandardInput.Close();
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await _ffmpeg.WaitForExitAsync(wait.Token);
+            await _previewPump.WaitAsync(TimeSpan.FromSeconds(2));
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException or TimeoutException)
         {
             if (!_ffmpeg.HasExited) _ffmpeg.Kill(entireProcessTree: true);
         }

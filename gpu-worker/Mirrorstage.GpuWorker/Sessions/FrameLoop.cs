@@ -10,7 +10,7 @@ namespace Mirrorstage.GpuWorker.Sessions;
 /// <summary>The frame clock: each tick pulls one frame of audio from the timeline, lets it drive the mouth,
 /// renders the frame and hands both to the output, then waits for the next tick. After each frame the caller
 /// may stop the loop with a reason (it also hears which utterances that frame finished).</summary>
-public sealed class FrameLoop(AudioTimeline timeline, IRenderEngine engine, FfmpegOutput output, int width, int height, int fps)
+public sealed class FrameLoop(AudioTimeline timeline, IRenderEngine engine, IFrameOutput output, int width, int height, int fps)
 {
     /// <summary>The reason the loop gives when the worker is shutting down.</summary>
     public const string WorkerStopping = "worker_stopping";

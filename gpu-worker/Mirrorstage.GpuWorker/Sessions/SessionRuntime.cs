@@ -13,7 +13,7 @@ namespace Mirrorstage.GpuWorker.Sessions;
 /// renders at the frame rate until the store says it ended (DELETE, stop) or it expires.</summary>
 public sealed class SessionRuntime(
     SessionStore sessions, IBlobStore blobs, Marten.IDocumentStore store, Streaming.LiveSessions live, IWarmQueue queue,
-    IOptions<WorkerOptions> options, IOptions<Infrastructure.Outputs.OutputHostOptions> outputHosts, TimeProvider clock, ILogger<SessionRuntime> log,
+    SessionOutputs outputs, IOptions<WorkerOptions> options, TimeProvider clock, ILogger<SessionRuntime> log,
     Rendering.Neural.RenderEngines engines)
 {
     /// <summary>Close code 1012 (service restart): the client should reconnect, the session goes on elsewhere.</summary>
@@ -26,38 +26,26 @@ public sealed class SessionRuntime(
         var view = await sessions.ViewAsync(id, ct);
         if (view?.Reference is null) return;
 
-        if (view.OutputProtocol == "livekit")
+        var part = clock.GetUtcNow().ToUnixTimeMilliseconds(); // one recording per worker that streams the session
+        var recording = o.Record && view.OutputProtocol != "livekit" ? Path.Combine(o.RecordingFolder, $"{id}-{part}.mp4") : null;
+        var (output, failure) = await outputs.OpenAsync(view, o, recording, ct);
+        if (output is null)
         {
-            // Publishing into a LiveKit room needs a LiveKit server (none here); refuse honestly and refund.
-            await SessionFailures.FailAsync(store, id, "livekit_output_not_available", clock.GetUtcNow(), ct);
-            return;
-        }
-        // The output URL is checked again here, at every start and resume, and ffmpeg connects to the address checked.
-        ConnectTarget target;
-        try
-        {
-            target = view.OutputProtocol == "hls"
-                ? ConnectTarget.Local(Path.Combine(o.PreviewFolder, id))
-                : await OutputConnection.ResolveAsync(view.OutputUrl!, outputHosts.Value, ct);
-        }
-        catch (Infrastructure.Outputs.OutputHostRefused e)
-        {
-            log.LogWarning("Session {SessionId}: output refused at connect time ({Code})", id, e.Code);
-            await SessionFailures.FailAsync(store, id, e.Code, clock.GetUtcNow(), ct);
+            await SessionFailures.FailAsync(store, id, failure!, clock.GetUtcNow(), ct);
             return;
         }
         var face = new FaceSwap(view.Reference.CropKey, key => LoadEngineAsync(key, o, ct));
         if (!await face.LoadFirstAsync())
         {
+            outputs.Closed(id);
+            await output.DisposeAsync();
             await SessionFailures.FailAsync(store, id, "reference_image_missing", clock.GetUtcNow(), ct);
             return;
         }
         using var _ = face;
-        var part = clock.GetUtcNow().ToUnixTimeMilliseconds(); // one recording per worker that streams the session
-        var recording = o.Record ? Path.Combine(o.RecordingFolder, $"{id}-{part}.mp4") : null;
-        var output = FfmpegOutput.Start(o.FfmpegPath, o.Width, o.Height, o.FramesPerSecond, view.OutputProtocol, target.Url, recording, target.Options,
-            new(o.EncoderPreset, o.EncoderThreads));
         var session = new Streaming.LiveSession(id, view.TokenHash, o.MaxBufferedAudioSeconds * FfmpegOutput.SampleRate);
+        if (output is LiveKitOutput { PublishOnBehalf: not null } room)
+            room.Avatar = new AvatarPlayback(session.Timeline, session.NextUtteranceNumber, room.PlaybackFinishedAsync);
         live.Add(session);
         try
         {
@@ -79,6 +67,7 @@ public sealed class SessionRuntime(
         finally
         {
             live.Remove(id);
+            outputs.Closed(id);
             await session.Ended.CancelAsync();
             await output.DisposeAsync(); // ffmpeg finishes its files before the recording is kept
         }
@@ -125,7 +114,7 @@ public sealed class SessionRuntime(
         }
     }
 
-    private async Task<string> StreamAsync(Streaming.LiveSession session, FaceSwap face, FfmpegOutput output, WorkerOptions o, CancellationToken ct)
+    private async Task<string> StreamAsync(Streaming.LiveSession session, FaceSwap face, IFrameOutput output, WorkerOptions o, CancellationToken ct)
     {
         var id = session.Id;
         var reconcileEvery = Math.Max(1, (int)(o.ReconcileSeconds * o.FramesPerSecond));
@@ -134,7 +123,10 @@ public sealed class SessionRuntime(
         var reason = await loop.RunAsync(async (n, finished) =>
         {
             foreach (var (utterance, endSample) in finished)
+            {
                 session.Send(new { type = "chunk_done", utterance, position_seconds = Math.Round(endSample / (double)FfmpegOutput.SampleRate, 3), frame = n });
+                (output as LiveKitOutput)?.Avatar?.Finished(utterance);
+            }
             switch (face.TrySwap())
             {
                 case FaceSwap.Outcome.Swapped:
@@ -166,6 +158,11 @@ public sealed class SessionRuntime(
         if (reason == "output_failed")
         {
             log.LogError("Output for {SessionId} failed: {Errors}", id, output.Errors);
+            if (output.FailureReason is { } failure)
+            {
+                await SessionFailures.FailAsync(store, id, failure, clock.GetUtcNow(), ct);
+                return failure;
+            }
             await sessions.EndAsync(id, "output_failed", ct);
         }
         return reason;

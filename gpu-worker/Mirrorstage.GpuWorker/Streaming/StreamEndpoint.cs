@@ -19,7 +19,7 @@ public static class StreamEndpoint
         string id, HttpContext http, LiveSessions live, SessionStore sessions, ReferenceChanger faces, Marten.IDocumentStore store,
         TimeProvider clock, IOptions<WorkerOptions> options, ILoggerFactory logs) =>
     {
-        var token = http.Request.Query["token"].ToString();
+        var token = SocketToken.From(http.Request.Query["token"].ToString());
         // The store decides, also for a session rendering here: an ended session's token opens nothing, even in
         // the moments before its render has stopped.
         var view = id.Length <= 64 ? await sessions.ViewAsync(id, http.RequestAborted) : null;

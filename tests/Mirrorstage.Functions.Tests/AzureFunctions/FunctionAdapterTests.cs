@@ -26,6 +26,8 @@ public class FunctionAdapterTests(FreeGateway gateway)
         ["sessions-extend"] = () => WithBearer(HttpMethod.Post, $"/v1/sessions/{id}/extend", token, new StringContent("{not json", System.Text.Encoding.UTF8, "application/json")),
         ["sessions-end"] = () => new(HttpMethod.Delete, $"/v1/sessions/{id}"),
         ["view-credentials"] = () => new(HttpMethod.Get, $"/v1/view/{id}"),
+        ["view-page"] = () => new(HttpMethod.Get, $"/view/{id}?share=sh_unknown"),
+        ["view-script"] = () => new(HttpMethod.Get, "/view/assets/view.js"),
     };
 
     [Fact]

@@ -1,0 +1,14 @@
+namespace Mirrorstage.GpuWorker.Output;
+
+/// <summary>Where the frame clock sends each frame and the audio under it: ffmpeg (RTMP, the preview) or a
+/// LiveKit room. WriteAsync throws IOException once the output is gone.</summary>
+public interface IFrameOutput : IAsyncDisposable
+{
+    Task WriteAsync(ReadOnlyMemory<byte> frameBgr, ReadOnlyMemory<byte> pcm, CancellationToken ct);
+
+    /// <summary>What went wrong, for the log.</summary>
+    string Errors { get; }
+
+    /// <summary>When the output failed for a reason the session should fail with (rather than end), that reason.</summary>
+    string? FailureReason { get; }
+}

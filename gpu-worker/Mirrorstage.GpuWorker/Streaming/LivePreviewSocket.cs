@@ -1,0 +1,45 @@
+using System.Net.WebSockets;
+using System.Text;
+using Mirrorstage.Events.Sessions;
+using Mirrorstage.GpuWorker.Output;
+using Mirrorstage.GpuWorker.Sessions;
+
+namespace Mirrorstage.GpuWorker.Streaming;
+
+/// <summary>WS /preview/{id}/live?share=: the low-latency preview for holders of a share link. Text messages
+/// are JSON ({"type":"init","mime","fps"} before the init segment, {"type":"frames","first","unix_ms"} before
+/// each fragment); binary messages are the fragmented MP4 to append to a Media Source.</summary>
+public static class LivePreviewSocket
+{
+    public static void Map(IEndpointRouteBuilder app) => app.Map("/preview/{id}/live", async (
+        HttpContext http, string id, string? share, SessionStore sessions, PreviewFeeds feeds, CancellationToken ct) =>
+    {
+        var view = id.Length <= 64 ? await sessions.ViewAsync(id, ct) : null;
+        if (view is null || string.IsNullOrEmpty(share) || !view.ShareTokenHashes.Any(h => TokenHashes.Matches(share, h)))
+            return Results.Json(new { error = new { code = "invalid_share_token", message = "Open the preview through the session's view_url." } }, statusCode: 401);
+        if (view.Status is SessionStatus.Ended or SessionStatus.Failed)
+            return Results.Json(new { error = new { code = "session_ended", message = "The session has ended." } }, statusCode: 410);
+        if (feeds.Get(id) is not { } feed)
+            return Results.Json(new { error = new { code = "preview_not_ready", message = "This worker has no preview of the session (not live yet, or rendered elsewhere); retry in a few seconds." } }, statusCode: 404);
+        if (!http.WebSockets.IsWebSocketRequest)
+            return Results.Json(new { error = new { code = "websocket_required", message = "Open this URL as a WebSocket." } }, statusCode: 400);
+
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        var messages = feed.Watch();
+        try
+        {
+            await foreach (var m in messages.ReadAllAsync(ct))
+            {
+                if (m.Text is { } text) await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct);
+                else if (m.Binary is { } bytes) await socket.SendAsync(bytes, WebSocketMessageType.Binary, true, ct);
+            }
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "preview_ended", CancellationToken.None);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException) { /* the viewer left */ }
+        finally
+        {
+            feed.Unwatch(messages);
+        }
+        return Results.Empty;
+    });
+}

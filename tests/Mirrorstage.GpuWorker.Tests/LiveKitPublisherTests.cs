@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Sockets;
+using Mirrorstage.Events.LiveKit;
+using Mirrorstage.GpuWorker.Audio;
+using Mirrorstage.GpuWorker.Output;
+using Mirrorstage.GpuWorker.Rendering;
+using Mirrorstage.GpuWorker.Sessions;
+using OpenCvSharp;
+
+namespace Mirrorstage.GpuWorker.Tests;
+
+/// <summary>The real publisher (LiveKit's official SDK in Node) driven by the real frame clock, up to the network:
+/// no LiveKit server exists here, so the room is a silent listener (joining never completes) or a closed port.</summary>
+public class LiveKitPublisherTests
+{
+    private static readonly LiveKitWorkerOptions Options = new() { ConnectTimeoutSeconds = 10 };
+
+    [Fact]
+    public async Task Frames_and_speech_reach_the_SDKs_sources_at_25_fps_in_step()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start(); // accepts the SDK's connection and never answers: frames flow while it waits to join
+        var url = $"ws://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}";
+        var token = LiveKitTokens.Worker("APIkey", "a-secret-of-at-least-thirty-two-characters", "s-1", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+
+        var output = await LiveKitOutput.LaunchAsync(new LiveKitTarget(url, token), Options, 512, 512, 25, default);
+        // Node and the SDK take a moment to load; its first report (once a second) says it is taking frames.
+        for (var i = 0; i < 100 && output.Stats is null; i++) await Task.Delay(100);
+        var timeline = new AudioTimeline(16_000 * 10);
+        var tone = Enumerable.Range(0, 16_000).Select(i => (short)(8000 * Math.Sin(i * 2 * Math.PI * 220 / 16_000))).ToArray();
+        Assert.True(timeline.TryAppend(tone));
+        timeline.MarkUtteranceEnd(1);
+        using var engine = new FlatEngine();
+        const int frames = 75;
+        var reason = await new FrameLoop(timeline, engine, output, 512, 512, 25)
+            .RunAsync((n, _) => ValueTask.FromResult(n == frames - 1 ? "done" : null), default);
+        await output.DisposeAsync(); // the publisher reports its final counts at the end of its input
+
+        Assert.Equal("done", reason);
+        var stats = output.Stats ?? throw new Xunit.Sdk.XunitException("the publisher reported no counts: " + output.Errors);
+        Assert.True(stats.GetProperty("final").GetBoolean());
+        Assert.Equal(frames, stats.GetProperty("video_frames").GetInt32());
+        Assert.Equal(frames, stats.GetProperty("audio_frames").GetInt32());
+        Assert.Equal(frames * 640, stats.GetProperty("audio_samples").GetInt32()); // one frame of PCM under each picture
+        // Paced by the frame clock, not dumped at once: 74 intervals of 40 ms between the first and last capture.
+        var span = stats.GetProperty("last_capture_ms").GetInt64() - stats.GetProperty("first_capture_ms").GetInt64();
+        Assert.InRange(span, (frames - 1) * 40 * 0.9, (frames - 1) * 40 * 1.5);
+    }
+
+    [Fact]
+    public async Task A_room_address_with_no_server_fails_to_join_with_a_clear_reason()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop(); // nothing listens there now
+
+        var (output, failure, detail) = await LiveKitOutput.StartAsync(new LiveKitTarget($"ws://127.0.0.1:{port}", "a.b.c"), Options, 64, 64, 25, default);
+        Assert.Null(output);
+        Assert.Equal(LiveKitOutput.ConnectFailed, failure);
+        Assert.Contains("refused", detail, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Stands in for the face renderer (not what is under test): a flat frame that brightens with the mouth.</summary>
+    private sealed class FlatEngine : IRenderEngine
+    {
+        public void Render(FrameDrive drive, Mat target) => target.SetTo(new Scalar(80, 80 + 100 * drive.MouthOpen, 80));
+        public void Dispose() { }
+    }
+}
