@@ -75,6 +75,34 @@ public class PaymentTests(PaidGateway gateway)
     }
 
     [Fact]
+    public async Task A_settled_payment_is_counted_by_outcome_and_its_settlement_timed()
+    {
+        var measured = new System.Collections.Concurrent.ConcurrentBag<(string Instrument, double Value, string? Outcome)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Infrastructure.Telemetry.MirrorstageTelemetry.Name && instrument.Name.StartsWith("mirrorstage.payments", StringComparison.Ordinal)
+                || instrument.Name == "mirrorstage.settlement.duration") l.EnableMeasurementEvents(instrument);
+        };
+        void Keep(System.Diagnostics.Metrics.Instrument i, double v, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            string? outcome = null;
+            foreach (var t in tags) if (t.Key == "outcome") outcome = t.Value as string;
+            measured.Add((i.Name, v, outcome));
+        }
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Keep(i, v, tags));
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Keep(i, v, tags));
+        listener.Start();
+
+        var accepted = await RequirementsAsync();
+        var response = await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), Payment(accepted, Payer)));
+        Assert.Equal(201, (int)response.StatusCode);
+
+        Assert.Contains(measured, m => m is ("mirrorstage.payments", 1, "settled"));
+        Assert.Contains(measured, m => m.Instrument == "mirrorstage.settlement.duration" && m.Outcome == "settled" && m.Value >= 0);
+    }
+
+    [Fact]
     public async Task Retrying_the_same_request_with_the_same_payment_and_key_returns_the_same_session_without_a_second_charge()
     {
         var payment = Payment(await RequirementsAsync(), Payer);

@@ -86,7 +86,18 @@ public sealed class PaymentGate(
             return replies.Replay(recordedMeanwhile, demand, attempt);
         }
         // Claimed: from here on the request's cancellation is ignored, so an aborted client leaves a finished payment.
-        return await SettleClaimedAsync(http, demand, attempt, claim);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var paid = await SettleClaimedAsync(http, demand, attempt, claim);
+            PaymentMetrics.Record("settled", attempt.Requirement.Network, started);
+            return paid;
+        }
+        catch (ApiException e)
+        {
+            PaymentMetrics.Record(e.Code, attempt.Requirement.Network, started); // payment_invalid, settlement_unknown, ...
+            throw;
+        }
     }
 
     private async Task<PaidFor> SettleClaimedAsync(HttpContext http, PaymentDemand demand, PaymentAttempt attempt, PaymentClaim claim)
