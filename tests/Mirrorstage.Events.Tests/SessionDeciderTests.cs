@@ -169,14 +169,18 @@ public class SessionFailureTests
     {
         var state = Paid();
         Assert.Equal([new SessionFailed("s1", "no_worker", T0)], SessionDecider.Decide(state, new FailSession("no_worker", T0)));
-        Assert.Equal(1_500_000, SessionDecider.RefundOnFailure(state));
+        Assert.Equal(1_500_000, SessionDecider.RefundOnFailure(state, T0));
     }
 
     [Fact]
-    public void A_session_that_went_live_is_not_refunded()
+    public void A_session_that_fails_after_going_live_gets_back_the_paid_time_it_still_had()
     {
         var live = Session.When(Paid(), new SessionActivated("s1", "w1", T0, T0.AddMinutes(15)));
-        Assert.Equal(0, SessionDecider.RefundOnFailure(live));
+        // Recorded without free minutes: 1,500,000 over 15 priced minutes; failing 6 minutes in leaves 9 of them.
+        Assert.Equal(900_000, SessionDecider.RefundOnFailure(live, T0.AddMinutes(6)));
+        Assert.Equal(0, SessionDecider.RefundOnFailure(live, T0.AddMinutes(15)));
+        Assert.Equal("session_failed_after_live", SessionDecider.FailureRefundReason(live));
+        Assert.Equal("session_failed_before_live", SessionDecider.FailureRefundReason(Paid()));
     }
 
     [Fact]

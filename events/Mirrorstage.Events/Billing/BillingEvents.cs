@@ -26,6 +26,7 @@ public static class BillingEvents
     public static readonly IReadOnlySet<string> RefundReasons = new HashSet<string>
     {
         "session_failed_before_live",
+        "session_failed_after_live",
         "session_worker_lost",
     };
 }

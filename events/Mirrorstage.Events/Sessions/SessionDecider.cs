@@ -82,16 +82,25 @@ public static class SessionDecider
     /// minutes are the first ones used, so the time left is paid time until it exceeds the paid minutes; what
     /// was paid is spread over the paid minutes only. (Sessions recorded without FreeMinutes count 0 free
     /// minutes: every minute was priced alike, the rule their refunds were made under.)</summary>
-    public static long RefundOnWorkerLost(Session s)
+    public static long RefundOnWorkerLost(Session s) => s.InterruptedAt is { } lost ? PaidTimeLeft(s, lost) : 0;
+
+    /// <summary>What a failure gives back to the paying wallet: everything, if the session never went live; once
+    /// live (its output dropped for good, say), the paid time it still had when it failed, as for a lost worker.</summary>
+    public static long RefundOnFailure(Session s, DateTimeOffset failedAt) =>
+        s.StartedAt is null ? s.PaidAtomic : PaidTimeLeft(s, failedAt);
+
+    /// <summary>The refund reason a failure's credit carries.</summary>
+    public static string FailureRefundReason(Session s) => s.StartedAt is null ? "session_failed_before_live" : "session_failed_after_live";
+
+    /// <summary>The paid share of the time a live session still had at a moment: the free minutes are the first
+    /// ones used, and what was paid is spread over the paid minutes only.</summary>
+    private static long PaidTimeLeft(Session s, DateTimeOffset at)
     {
         var paidSeconds = (s.DurationMinutes - s.FreeMinutes) * 60m;
-        if (s is not { InterruptedAt: { } lost, ExpiresAt: { } expires } || paidSeconds <= 0) return 0;
-        var left = Math.Clamp((decimal)(expires - lost).TotalSeconds, 0, paidSeconds);
+        if (s.ExpiresAt is not { } expires || paidSeconds <= 0) return 0;
+        var left = Math.Clamp((decimal)(expires - at).TotalSeconds, 0, paidSeconds);
         return (long)Math.Floor(s.PaidAtomic * left / paidSeconds);
     }
-
-    /// <summary>What a failure gives back to the paying wallet: everything, if the session never went live.</summary>
-    public static long RefundOnFailure(Session s) => s.StartedAt is null ? s.PaidAtomic : 0;
 
     /// <summary>A worker takes a warming session nobody holds, or resumes a live one whose worker was lost:
     /// the downtime is added back to its expiry. Anything else is not this worker's to take.</summary>

@@ -13,22 +13,24 @@ public static class SessionFailures
     public static Task<long> FailAsync(IDocumentStore store, string sessionId, string reason, DateTimeOffset now, CancellationToken ct,
         Func<Session, bool>? onlyIf = null) =>
         EndAsync(store, sessionId, s => onlyIf?.Invoke(s) == false ? [] : SessionDecider.Decide(s, new FailSession(reason, now)),
-            SessionDecider.RefundOnFailure, "session_failed_before_live", now, ct);
+            s => SessionDecider.RefundOnFailure(s, now), SessionDecider.FailureRefundReason, now, ct);
 
     /// <summary>Gives up a live session whose worker was lost and that no worker resumed: it ends as
     /// "worker_lost" and the paid share of the time it had left goes back as credit.</summary>
     public static Task<long> AbandonLostAsync(IDocumentStore store, string sessionId, DateTimeOffset now, CancellationToken ct) =>
         EndAsync(store, sessionId, s => SessionDecider.Decide(s, new AbandonLostSession(now)),
-            SessionDecider.RefundOnWorkerLost, "session_worker_lost", now, ct);
+            SessionDecider.RefundOnWorkerLost, _ => "session_worker_lost", now, ct);
 
     private static async Task<long> EndAsync(IDocumentStore store, string sessionId, Func<Session, object[]> decide,
-        Func<Session, long> refundOf, string refundReason, DateTimeOffset now, CancellationToken ct)
+        Func<Session, long> refundOf, Func<Session, string> reasonOf, DateTimeOffset now, CancellationToken ct)
     {
         (long Amount, string? Wallet) refund = (0, null);
+        var refundReason = "";
         var ended = await SessionStreams.DecideAndAppendAsync(store, sessionId, state =>
         {
             var events = decide(state);
             refund = events.Length > 0 && state.Wallet is { } wallet && refundOf(state) is > 0 and var amount ? (amount, wallet) : (0, null);
+            refundReason = reasonOf(state);
             return events;
         }, ct, alongside: (session, _) =>
         {

@@ -12,7 +12,6 @@ namespace Mirrorstage.Functions.Tests.EndToEnd;
 /// <summary>Gateway + RabbitMQ + worker (with its WebSocket) + nginx-rtmp, and one live session on it.</summary>
 public sealed class LiveRig : IAsyncDisposable
 {
-    private static int _nextPort = 58200 + Random.Shared.Next(0, 50);
 
     public required GatewayFactory Gateway { get; init; }
     public required WebApplication Worker { get; init; }
@@ -47,7 +46,13 @@ public sealed class LiveRig : IAsyncDisposable
         return (worker, url);
     }
 
-    private static string NextWorkerUrl() => $"http://127.0.0.1:{Interlocked.Increment(ref _nextPort)}";
+    /// <summary>A port the system hands out now (a fixed range collides with anything else on the machine).</summary>
+    private static string NextWorkerUrl()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return $"http://127.0.0.1:{((System.Net.IPEndPoint)probe.LocalEndpoint).Port}";
+    }
 
     /// <summary>A worker on a queue, a store (the shared test database unless given) and a blob folder; it reaps
     /// nobody's sessions unless the settings say so (the shared database holds other suites' sessions).</summary>

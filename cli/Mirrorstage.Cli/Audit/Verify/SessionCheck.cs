@@ -77,8 +77,9 @@ internal static class SessionCheck
         { Ended.Reason: "worker_lost" } => (SessionDecider.RefundOnWorkerLost(f.State),
             $"the worker-lost rule (paid {f.State.PaidAtomic} for {f.State.DurationMinutes - f.State.FreeMinutes} paid of {f.State.DurationMinutes} minutes, " +
             $"{Math.Max(0, (f.State.ExpiresAt - f.State.InterruptedAt)?.TotalSeconds ?? 0):0} s left when lost; the {f.State.FreeMinutes} free minutes count as used first)"),
-        { State.Status: SessionStatus.Failed } => (SessionDecider.RefundOnFailure(f.State),
-            f.State.StartedAt is null ? "the failure rule (never live: everything paid back)" : "the failure rule (failed after going live: nothing)"),
+        { State.Status: SessionStatus.Failed, State.EndedAt: { } failedAt } => (SessionDecider.RefundOnFailure(f.State, failedAt),
+            f.State.StartedAt is null ? "the failure rule (never live: everything paid back)"
+                : $"the failure rule (failed after going live: the paid share of the {Math.Max(0, (f.State.ExpiresAt - failedAt)?.TotalSeconds ?? 0):0} s left; the {f.State.FreeMinutes} free minutes count as used first)"),
         _ => (0, $"a session that {f.State.Status.ToString().ToLowerInvariant()} normally"),
     };
 
