@@ -70,8 +70,7 @@ public static class GatewayServices
 
         services.AddRequestLogs();
         services.AddRateLimits();
-        services.AddMirrorstageTelemetry(config, "mirrorstage-gateway");
-        if (config.GetValue("Mirrorstage:Telemetry:Exporter", "none") != "none") services.AddHostedService<SessionStatusMetrics>();
+        if (services.AddMirrorstageTelemetry(config, "mirrorstage-gateway")) services.AddHostedService<SessionStatusMetrics>();
 
         services.ConfigureHttpJsonOptions(o => AppJson.Configure(o.SerializerOptions));
         services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyMethod()

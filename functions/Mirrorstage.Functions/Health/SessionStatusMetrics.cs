@@ -6,8 +6,9 @@ using Mirrorstage.Infrastructure.Telemetry;
 namespace Mirrorstage.Functions.Health;
 
 /// <summary>Sessions by status (warming, active, ended, failed) as a gauge: counted from the read model every
-/// interval by the gateway, so a dashboard shows the fleet's load and its failures without querying the store.</summary>
-public sealed class SessionStatusMetrics(IDocumentStore store, ILogger<SessionStatusMetrics> log) : BackgroundService
+/// metric export interval by the gateway, so a dashboard shows the fleet's load and its failures without querying
+/// the store.</summary>
+public sealed class SessionStatusMetrics(IDocumentStore store, TelemetryOptions telemetry, ILogger<SessionStatusMetrics> log) : BackgroundService
 {
     private static readonly ConcurrentDictionary<SessionStatus, long> Counts = new();
 
@@ -15,8 +16,6 @@ public sealed class SessionStatusMetrics(IDocumentStore store, ILogger<SessionSt
         Counts.Select(c => new System.Diagnostics.Metrics.Measurement<long>(c.Value,
             new KeyValuePair<string, object?>("mirrorstage.session.status", c.Key.ToString().ToLowerInvariant()))),
         "{session}", "Sessions in each status.");
-
-    public static TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,7 +31,7 @@ public sealed class SessionStatusMetrics(IDocumentStore store, ILogger<SessionSt
             {
                 log.LogWarning(e, "Counting sessions by status failed");
             }
-            try { await Task.Delay(Interval, stoppingToken); } catch (OperationCanceledException) { }
+            try { await Task.Delay(TimeSpan.FromMilliseconds(telemetry.MetricIntervalMilliseconds), stoppingToken); } catch (OperationCanceledException) { }
         }
     }
 }

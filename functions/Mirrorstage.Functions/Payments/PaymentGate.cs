@@ -59,7 +59,7 @@ public sealed class PaymentGate(
     public async Task<PaidFor> PayAsync(HttpContext http, PaymentDemand demand, PaymentAttempt attempt, PaidOrder order, CancellationToken ct)
     {
         var key = attempt.Identity.Key;
-        if (await settlements.FindRecordAsync(key) is { } recorded) return replies.Replay(recorded, demand, attempt);
+        if (await RecordedAsync(demand, attempt) is { } again) return again;
         if (await claims.FindAsync(key, ct) is { } held) throw replies.InProgress(held);
 
         if (attempt.Identity.Payer is { } evmPayer) demand.CheckPayer?.Invoke(evmPayer);

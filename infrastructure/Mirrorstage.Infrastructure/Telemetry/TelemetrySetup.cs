@@ -17,11 +17,13 @@ public static class TelemetrySetup
 {
     /// <summary>Traces (ASP.NET Core, HTTP clients, PostgreSQL, our spans), metrics (ours, ASP.NET Core, runtime)
     /// and logs, exported where Mirrorstage:Telemetry says; with the default "none" nothing is registered.</summary>
-    public static void AddMirrorstageTelemetry(this IServiceCollection services, IConfiguration config, string serviceName)
+    /// <returns>Whether telemetry is exported (so callers add what only exporting needs).</returns>
+    public static bool AddMirrorstageTelemetry(this IServiceCollection services, IConfiguration config, string serviceName)
     {
         var options = config.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         if (options.Problem() is { } problem) throw new InvalidOperationException(problem);
-        if (options.Exporter == "none") return;
+        if (options.Exporter == "none") return false;
+        services.AddSingleton(options);
 
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: $"{Environment.MachineName}-{Environment.ProcessId}"))
@@ -35,7 +37,7 @@ public static class TelemetrySetup
         {
             otel.UseOtlpExporter(options.OtlpProtocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf,
                 new Uri(options.OtlpEndpoint!));
-            return;
+            return true;
         }
         // Application Insights with local auth disabled: the managed identity (AZURE_CLIENT_ID) signs each export.
         var connection = config["APPLICATIONINSIGHTS_CONNECTION_STRING"]
@@ -44,5 +46,6 @@ public static class TelemetrySetup
         services.ConfigureOpenTelemetryTracerProvider(t => t.AddAzureMonitorTraceExporter(o => { o.ConnectionString = connection; o.Credential = credential; }));
         services.ConfigureOpenTelemetryMeterProvider(m => m.AddAzureMonitorMetricExporter(o => { o.ConnectionString = connection; o.Credential = credential; }));
         services.ConfigureOpenTelemetryLoggerProvider(l => l.AddAzureMonitorLogExporter(o => { o.ConnectionString = connection; o.Credential = credential; }));
+        return true;
     }
 }

@@ -20,7 +20,6 @@ public sealed class TelemetryTests
     public async Task One_trace_spans_gateway_and_worker_for_a_session_and_the_metrics_arrive()
     {
         await using var otlp = await OtlpReceiver.StartAsync();
-        Health.SessionStatusMetrics.Interval = TimeSpan.FromMilliseconds(300);
         await using var rig = await LiveRig.StartAsync(workerSettings: Exporting(otlp), gatewaySettings: Exporting(otlp));
         await rig.CreateLiveSessionAsync();
         using (var socket = await rig.ConnectAsync())
