@@ -33,5 +33,11 @@ passed=$(( $(sum 'Passed: +[0-9]+' "$log/dotnet.txt" || echo 0) + $(sum '^# pass
 failed=$(( $(sum 'Failed: +[0-9]+' "$log/dotnet.txt" || echo 0) + $(sum '^# fail [0-9]+' "$log/conformance.txt" || echo 0) ))
 [ "$dotnet_rc" -eq 0 ] && [ "$node_rc" -eq 0 ] && [ "$gpu_rc" -eq 0 ] || failed=$(( failed > 0 ? failed : 1 ))
 echo
+if [ "$failed" -gt 0 ]; then # name what failed last, where a log's tail shows it
+  echo "failed:"
+  grep -hE -A6 '^\s*Failed [A-Za-z_.]+ \[' "$log/dotnet.txt" | cut -c1-300
+  grep -hE '^\s*not ok ' "$log/conformance.txt" | sed 's/^\s*/  /'
+  [ "$gpu_rc" -eq 0 ] || echo "  the GPU-flavour build (see $log/gpu-flavour.txt)"
+fi
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
