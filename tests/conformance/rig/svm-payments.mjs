@@ -4,14 +4,15 @@ import { randomBytes } from "node:crypto";
 import { x402Client, wrapFetchWithPayment } from "@x402/fetch";
 import { ExactSvmScheme, MEMO_PROGRAM_ADDRESS } from "@x402/svm";
 import {
-  appendTransactionMessageInstructions, createTransactionMessage, getBase64EncodedWireTransaction, lamports,
-  partiallySignTransactionMessageWithSigners, pipe, setTransactionMessageFeePayer, setTransactionMessageLifetimeUsingBlockhash,
+  appendTransactionMessageInstructions, createTransactionMessage, getBase64EncodedWireTransaction, getBase64Encoder,
+  getSignatureFromTransaction, getTransactionDecoder, lamports, partiallySignTransaction, partiallySignTransactionMessageWithSigners,
+  pipe, setTransactionMessageFeePayer, setTransactionMessageLifetimeUsingBlockhash,
 } from "@solana/kit";
 import { getSetComputeUnitLimitInstruction, getSetComputeUnitPriceInstruction } from "@solana-program/compute-budget";
 import { getTransferSolInstruction } from "@solana-program/system";
 import { TOKEN_PROGRAM_ADDRESS, findAssociatedTokenPda, getTransferCheckedInstruction } from "@solana-program/token";
 import { DECIMALS, SVM_NETWORK } from "./svm-chain.mjs";
-import { encode, recordingFetch } from "./payments.mjs";
+import { decode, encode, recordingFetch } from "./payments.mjs";
 
 /** The official client paying with `signer`, allowed the rig's mint; every PAYMENT-SIGNATURE it sends is recorded. */
 export function officialSvmClient(signer, solana) {
@@ -42,6 +43,24 @@ export async function handMadeSvmPayment(solana, accepted, payer, {
   );
   const transaction = getBase64EncodedWireTransaction(await partiallySignTransactionMessageWithSigners(message));
   return encode({ x402Version: 2, accepted, payload: { transaction } });
+}
+
+/** A payment's transaction completed with the fee payer's signature, as a facilitator would send it: {wire, signature}. */
+export async function signedByFeePayer(solana, paymentSignature) {
+  const tx = getTransactionDecoder().decode(getBase64Encoder().encode(decode(paymentSignature).payload.transaction));
+  const signed = await partiallySignTransaction([solana.feePayer.keyPair], tx);
+  return { wire: getBase64EncodedWireTransaction(signed), signature: getSignatureFromTransaction(signed) };
+}
+
+/** Sends a payment's transaction to the rig's RPC without verifying it first (no facilitator would): a transaction
+ * that fails in its instructions still lands, fee charged and failure recorded. Returns its signature. */
+export async function sendUnverified(solana, paymentSignature) {
+  const { wire } = await signedByFeePayer(solana, paymentSignature);
+  const response = await fetch(solana.url, { method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "sendTransaction", params: [wire, { encoding: "base64", skipPreflight: true }] }) });
+  const answer = await response.json();
+  if (answer.error) throw new Error(`sendTransaction: ${JSON.stringify(answer.error)}`);
+  return answer.result;
 }
 
 /** An instruction no exact payment may carry: the payer also sends a lamport elsewhere. */

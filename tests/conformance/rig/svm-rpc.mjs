@@ -1,9 +1,12 @@
 // A Solana JSON-RPC endpoint over litesvm (an in-process Solana VM): the methods the official x402 SVM client
 // and facilitator call, answered with the shapes a validator's RPC answers with. Everything lands at once, so a
-// sent transaction is "finalized" as soon as the VM has run it.
+// sent transaction is "finalized" as soon as the VM has run it. Each landed transaction keeps the balances before
+// and after it ran (svm-balances.mjs), which getTransaction answers in its meta.
 import { createServer } from "node:http";
 import { LiteSVM } from "litesvm";
-import { getBase58Decoder, getBase64Decoder, getBase64Encoder, getCompiledTransactionMessageDecoder, getTransactionDecoder } from "@solana/kit";
+import { getBase58Decoder, getBase64Decoder, getBase64Encoder, getTransactionDecoder } from "@solana/kit";
+import { balancesOf } from "./svm-balances.mjs";
+import { decodeMessage, transactionJson } from "./svm-transaction-json.mjs";
 
 // litesvm's TransactionErrorFieldless, in its order: the names a validator's RPC prints.
 const FIELDLESS = ["AccountInUse", "AccountLoadedTwice", "AccountNotFound", "ProgramAccountNotFound", "InsufficientFundsForFee",
@@ -29,7 +32,7 @@ const landsOnChain = (err) => typeof err === "object" && "InstructionError" in e
 
 export async function startSvmRpc({ port }) {
   const svm = new LiteSVM();
-  const statuses = new Map(); // signature -> { slot, err, wire (base64), accounts }
+  const statuses = new Map(); // signature -> { slot, err, wire (base64), version, accounts, before, after, logs, units }
   const sentOrder = [];
   const b58 = getBase58Decoder();
   const decodeTx = (b64) => getTransactionDecoder().decode(getBase64Encoder().encode(b64));
@@ -63,13 +66,18 @@ export async function startSvmRpc({ port }) {
         unitsConsumed: meta.computeUnitsConsumed(), returnData: null, innerInstructions: config.innerInstructions ? [] : undefined } };
     },
     sendTransaction: ([b64]) => {
-      const tx = decodeTx(b64);
+      const { tx, message } = decodeMessage(getBase64Encoder().encode(b64));
       const signature = signatureOf(tx);
+      const accounts = message.staticAccounts.map(String);
+      const invoked = new Set(message.instructions.map((i) => i.programAddressIndex));
+      const before = balancesOf(svm, accounts, invoked);
       const result = svm.sendTransaction(tx);
-      const err = typeof result.err === "function" ? errorJson(result.err()) : null;
-      if (err && !landsOnChain(err)) throw { code: -32002, message: `Transaction simulation failed: ${JSON.stringify(err)}`, data: { err, logs: result.meta().logs() } };
-      const accounts = getCompiledTransactionMessageDecoder().decode(tx.messageBytes).staticAccounts.map(String);
-      statuses.set(signature, { slot: slot(), err, wire: b64, accounts });
+      const failed = typeof result.err === "function";
+      const err = failed ? errorJson(result.err()) : null;
+      const meta = failed ? result.meta() : result;
+      if (err && !landsOnChain(err)) throw { code: -32002, message: `Transaction simulation failed: ${JSON.stringify(err)}`, data: { err, logs: meta.logs() } };
+      statuses.set(signature, { slot: slot(), err, wire: b64, version: message.version, accounts, before, after: balancesOf(svm, accounts, invoked),
+        logs: meta.logs(), units: meta.computeUnitsConsumed() });
       sentOrder.push(signature);
       return signature;
     },
@@ -79,10 +87,19 @@ export async function startSvmRpc({ port }) {
         const { slot: at, err } = statuses.get(signature);
         return { signature, slot: at, err, memo: null, blockTime: null, confirmationStatus: "finalized" };
       }),
-    getTransaction: ([signature]) => {
+    getTransaction: ([signature, { encoding = "json", maxSupportedTransactionVersion } = {}]) => {
       const status = statuses.get(signature);
-      return status ? { slot: status.slot, blockTime: null, version: 0, transaction: [status.wire, "base64"],
-        meta: { err: status.err, status: status.err ? { Err: status.err } : { Ok: null }, fee: 5000, innerInstructions: [], logMessages: [] } } : null;
+      if (!status) return null;
+      if (status.version !== "legacy" && (maxSupportedTransactionVersion ?? -1) < status.version) {
+        throw { code: -32015, message: `Transaction version (${status.version}) is not supported by the requesting client. Please try the request again with the following configuration parameter: "maxSupportedTransactionVersion": ${status.version}` };
+      }
+      const { before, after } = status;
+      return { slot: status.slot, blockTime: null, version: status.version, transaction: transactionJson(status.wire, encoding),
+        // The fee is what the fee payer (account 0) lost: the rig's fee payers move no lamports of their own.
+        meta: { err: status.err, status: status.err ? { Err: status.err } : { Ok: null }, fee: before.balances[0] - after.balances[0],
+          preBalances: before.balances, postBalances: after.balances, preTokenBalances: before.tokenBalances, postTokenBalances: after.tokenBalances,
+          innerInstructions: [], logMessages: status.logs, rewards: [], loadedAddresses: { writable: [], readonly: [] },
+          computeUnitsConsumed: status.units } };
     },
     getSignatureStatuses: ([signatures]) => ({ context: context(), value: signatures.map((s) => {
       const status = statuses.get(s);
