@@ -1,16 +1,10 @@
-using System.Diagnostics;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Mirrorstage.Cli.Tests.Chain;
 
 /// <summary>anvil with real settlements through the official x402 facilitator (the conformance rig's pieces,
 /// driven by anvil-settlements.mjs): 1,000,000 then 500,000 then 1,000,000 atomic units, from three payers.</summary>
 public sealed class AnvilSettlements : IAsyncLifetime
 {
-    private Process? _node;
+    private ChainRig? _rig;
 
     public string RpcUrl { get; private set; } = "";
     public string Token { get; private set; } = "";
@@ -21,76 +15,50 @@ public sealed class AnvilSettlements : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var root = RepoRoot();
-        _node = Process.Start(new ProcessStartInfo("node", ["anvil-settlements.mjs", "56810", "56811", "1000000", "500000", "1000000"])
-        {
-            WorkingDirectory = Path.Combine(root, "tests", "Mirrorstage.Cli.Tests", "Chain"),
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
-        })!;
-        var line = await _node.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90))
-            ?? throw new InvalidOperationException("the chain rig ended early: " + await _node.StandardError.ReadToEndAsync());
-        var json = JsonNode.Parse(line)!;
+        _rig = await ChainRig.StartAsync("anvil-settlements.mjs", "56810", "56811", "1000000", "500000", "1000000");
+        var json = _rig.Ready;
         (RpcUrl, Token, PayTo) = ((string)json["rpcUrl"]!, (string)json["token"]!, (string)json["payTo"]!);
-        Settlements = json["settlements"]!.AsArray()
-            .Select(Settlement).ToArray();
-        Reverted = Settlement(json["reverted"]);
+        Settlements = json["settlements"]!.AsArray().Select(ChainRig.Settlement).ToArray();
+        Reverted = ChainRig.Settlement(json["reverted"]);
     }
 
-    private static (string, long, string) Settlement(JsonNode? s) =>
-        ((string)s!["payer"]!, long.Parse((string)s["amount"]!), (string)s["transaction"]!);
-
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
-        if (_node is null) return;
-        _node.StandardInput.Close(); // the rig stops anvil and the facilitator
-        if (!_node.WaitForExit(10_000)) _node.Kill(entireProcessTree: true);
-        await Task.CompletedTask;
-    }
-
-    internal static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Mirrorstage.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Mirrorstage.sln not found");
+        _rig?.Dispose();
+        return Task.CompletedTask;
     }
 }
 
-/// <summary>A Solana JSON-RPC on loopback that answers getTransaction from solana-transactions.json (hand-written
-/// in the documented shape: no Solana validator or RPC runs here) and null for any other signature.</summary>
-public sealed class RecordedSolanaRpc : IDisposable
+/// <summary>A Solana VM (litesvm behind the conformance rig's JSON-RPC) with real settlements through the official
+/// x402 SVM facilitator, driven by svm-settlements.mjs: 1,000,000, 500,000, 2,500,000 and 750,000 atomic units of
+/// the rig's 6-decimal mint, from two payers taking turns.</summary>
+public sealed class SolanaSettlements : IAsyncLifetime
 {
-    private readonly HttpListener _listener = new();
-    private readonly JsonObject _recorded;
+    private ChainRig? _rig;
 
-    public RecordedSolanaRpc()
+    public string RpcUrl { get; private set; } = "";
+    public string Network { get; private set; } = "";
+    public string Mint { get; private set; } = "";
+    public string PayTo { get; private set; } = "";
+    public (string Payer, long Amount, string Transaction)[] Settlements { get; private set; } = [];
+    /// <summary>Landed and failed on chain: a transfer of 1,000,000,000 from a payer holding at most 100,000,000.</summary>
+    public (string Payer, long Amount, string Transaction) Failed { get; private set; }
+    /// <summary>Signed by payer and fee payer (a real signature), never sent.</summary>
+    public (string Payer, long Amount, string Transaction) Unsent { get; private set; }
+
+    public async Task InitializeAsync()
     {
-        _recorded = JsonNode.Parse(File.ReadAllText(Path.Combine(AnvilSettlements.RepoRoot(), "tests", "Mirrorstage.Cli.Tests", "Chain", "solana-transactions.json")))!.AsObject();
-        Url = "http://127.0.0.1:56812/";
-        _listener.Prefixes.Add(Url);
-        _listener.Start();
-        _ = Task.Run(ServeAsync);
+        _rig = await ChainRig.StartAsync("svm-settlements.mjs", "56813", "56814", "1000000", "500000", "2500000", "750000");
+        var json = _rig.Ready;
+        (RpcUrl, Network, Mint, PayTo) = ((string)json["rpcUrl"]!, (string)json["network"]!, (string)json["mint"]!, (string)json["payTo"]!);
+        Settlements = json["settlements"]!.AsArray().Select(ChainRig.Settlement).ToArray();
+        Failed = ChainRig.Settlement(json["failed"]);
+        Unsent = ChainRig.Settlement(json["unsent"]);
     }
 
-    public string Url { get; }
-
-    private async Task ServeAsync()
+    public Task DisposeAsync()
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception) { return; }
-            var request = JsonNode.Parse(context.Request.InputStream)!;
-            var signature = (string)request["params"]![0]!;
-            var answer = (string?)request["method"] == "getTransaction"
-                ? new JsonObject { ["jsonrpc"] = "2.0", ["id"] = request["id"]!.DeepClone(), ["result"] = _recorded[signature]?.DeepClone() }
-                : new JsonObject { ["jsonrpc"] = "2.0", ["id"] = request["id"]!.DeepClone(), ["error"] = new JsonObject { ["code"] = -32601, ["message"] = "Method not found" } };
-            var bytes = Encoding.UTF8.GetBytes(answer.ToJsonString(new JsonSerializerOptions()));
-            context.Response.ContentType = "application/json";
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
-        }
+        _rig?.Dispose();
+        return Task.CompletedTask;
     }
-
-    public void Dispose() => _listener.Close();
 }
