@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Mirrorstage.GpuWorker.Audio;
 using Mirrorstage.GpuWorker.Output;
 using Mirrorstage.GpuWorker.Rendering;
@@ -15,6 +14,7 @@ public static class EncodeBench
 
     public static async Task<int> RunAsync(string[] args)
     {
+        RenderThreads.OnePerSession(); // as the worker does
         var imaging = Microsoft.Extensions.Options.Options.Create(new Mirrorstage.Imaging.ImageOptions());
         var face = new Mirrorstage.Imaging.ReferenceImageProcessor(imaging, new Mirrorstage.Imaging.FaceDetector(imaging), new Mirrorstage.Imaging.Landmarks.LandmarkDetector(imaging))
             .Process(File.ReadAllBytes(args.ElementAtOrDefault(0) ?? Fixture("faces", "astronaut.png")));
@@ -37,6 +37,7 @@ public static class EncodeBench
     {
         using var engine = new ProceduralEngine(reference, landmarks, Width, Height);
         using var frame = new Mat(Height, Width, MatType.CV_8UC3);
+        using var i420 = new I420Frame(Width, Height);
         var mouth = new MouthDrive();
         var perFrame = 16000 / Fps;
         var video = new byte[Frames][];
@@ -47,8 +48,7 @@ public static class EncodeBench
             var offset = n * perFrame * 2 % (speech.Length - perFrame * 2);
             Buffer.BlockCopy(speech, offset, samples, 0, perFrame * 2);
             engine.Render(mouth.Next(samples, perFrame, Mirrorstage.GpuWorker.Sessions.IdleMotion.At(n, Fps)), frame);
-            video[n] = new byte[Width * Height * 3];
-            Marshal.Copy(frame.Data, video[n], 0, video[n].Length);
+            video[n] = i420.From(frame).ToArray();
             audio[n] = speech[offset..(offset + perFrame * 2)];
         }
         return (video, audio);

@@ -21,6 +21,7 @@ public static class WorkerHost
     /// gateway's in-process queue; a standalone worker needs Mirrorstage:Queue:Transport amqp or servicebus.</summary>
     public static void AddWorker(this IServiceCollection services, IConfiguration config, bool allInOne = false)
     {
+        Rendering.RenderThreads.OnePerSession();
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section)
             .PostConfigure(o => o.InternalUrl = Streaming.InternalAddress.Resolve(o.InternalUrl, config["urls"]))
             .Validate(o => o.RenderSlots > 0 && o.Width % 2 == 0 && o.Height % 2 == 0 && o.FramesPerSecond is > 0 and <= 60,

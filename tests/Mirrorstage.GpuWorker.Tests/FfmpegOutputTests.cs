@@ -15,7 +15,7 @@ public class FfmpegOutputTests
         const int width = 256, height = 256, fps = 25;
         await using (var output = FfmpegOutput.Start("ffmpeg", width, height, fps, "hls", preview, recording))
         {
-            var frame = new byte[width * height * 3];
+            var frame = new byte[I420Frame.Length(width, height)];
             var pcm = new byte[FfmpegOutput.SampleRate / fps * 2];
             for (var n = 0; n < fps * 5; n++)
             {

@@ -20,16 +20,15 @@ public static class OfflineRender
         await using var output = FfmpegOutput.Start("ffmpeg", width, height, fps, "rtmp", path);
         using var frame = new Mat(height, width, MatType.CV_8UC3);
         var mouth = new MouthDrive();
-        var bytes = new byte[width * height * 3];
+        using var i420 = new I420Frame(width, height);
         var pcm = new byte[perFrame * 2];
         for (var n = 0; (n + 1) * perFrame <= all.Length; n++)
         {
             var samples = all.AsSpan(n * perFrame, perFrame);
             var speaking = n * perFrame >= silence && n * perFrame < silence + speech.Length ? perFrame : 0;
             engine.Render(mouth.Next(samples, speaking, IdleMotion.At(n, fps)), frame);
-            System.Runtime.InteropServices.Marshal.Copy(frame.Data, bytes, 0, bytes.Length);
             Buffer.BlockCopy(all, n * perFrame * 2, pcm, 0, pcm.Length);
-            await output.WriteAsync(bytes, pcm, CancellationToken.None);
+            await output.WriteAsync(i420.From(frame), pcm, CancellationToken.None);
         }
     }
 }

@@ -66,10 +66,10 @@ public sealed class FfmpegOutput : IFrameOutput
         List<string> args =
         [
             "-hide_banner", "-loglevel", "error", "-y", // never prompt: stdin is the video
-            "-thread_queue_size", "64", "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", $"{width}x{height}", "-r", fps.ToString(), "-i", "pipe:0",
+            "-thread_queue_size", "64", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", $"{width}x{height}", "-r", fps.ToString(), "-i", "pipe:0",
             "-thread_queue_size", "256", "-f", "s16le", "-ar", SampleRate.ToString(), "-ac", "1", "-i", fifo,
             "-map", "0:v", "-map", "1:a",
-            "-c:v", "libx264", .. x264.Arguments, "-tune", "zerolatency", "-pix_fmt", "yuv420p",
+            "-c:v", "libx264", .. x264.Arguments, "-tune", "zerolatency",
             "-g", (fps * 2).ToString(), "-keyint_min", (fps * 2).ToString(), "-sc_threshold", "0",
             "-c:a", "aac", "-ar", "44100", "-b:a", "64k",
         ];
@@ -78,6 +78,7 @@ public sealed class FfmpegOutput : IFrameOutput
         var info = new ProcessStartInfo(ffmpegPath) { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = preview is not null, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         var ffmpeg = Process.Start(info) ?? throw new IOException("ffmpeg did not start");
+        PipeCapacity.TryGrow(ffmpeg.StandardInput.BaseStream, I420Frame.Length(width, height));
         // Opening a FIFO for writing blocks until ffmpeg opens it for reading: do it off the caller's thread.
         var audio = Task.Run(() => new FileStream(fifo, FileMode.Open, FileAccess.Write, FileShare.Read, 1 << 16));
         return new FfmpegOutput(ffmpeg, fifo, audio, preview);
@@ -112,12 +113,12 @@ public sealed class FfmpegOutput : IFrameOutput
     private static string TeeOptionEscape(string s) => s.Replace("\\", "\\\\\\\\").Replace(":", "\\\\:").Replace("]", "\\\\]");
 
     /// <summary>One frame and the audio that plays under it (SampleRate / fps samples, s16le mono).</summary>
-    public async Task WriteAsync(ReadOnlyMemory<byte> frameBgr, ReadOnlyMemory<byte> pcm, CancellationToken ct)
+    public async Task WriteAsync(ReadOnlyMemory<byte> frameI420, ReadOnlyMemory<byte> pcm, CancellationToken ct)
     {
         if (_videoPump.IsFaulted || _audioPump.IsFaulted || _ffmpeg.HasExited)
             throw new IOException("ffmpeg stopped: " + Errors);
         await _audioQueue.Writer.WriteAsync(Copy(pcm), ct);
-        await _videoQueue.Writer.WriteAsync(Copy(frameBgr), ct);
+        await _videoQueue.Writer.WriteAsync(Copy(frameI420), ct);
         _preview?.Rendered(DateTimeOffset.UtcNow);
     }
 

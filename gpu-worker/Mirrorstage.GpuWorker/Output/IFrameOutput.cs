@@ -1,10 +1,10 @@
 namespace Mirrorstage.GpuWorker.Output;
 
-/// <summary>Where the frame clock sends each frame and the audio under it: ffmpeg (RTMP, the preview) or a
-/// LiveKit room. WriteAsync throws IOException once the output is gone.</summary>
+/// <summary>Where the frame clock sends each frame (as <see cref="I420Frame"/> bytes) and the audio under it:
+/// ffmpeg (RTMP, the preview) or a LiveKit room. WriteAsync throws IOException once the output is gone.</summary>
 public interface IFrameOutput : IAsyncDisposable
 {
-    Task WriteAsync(ReadOnlyMemory<byte> frameBgr, ReadOnlyMemory<byte> pcm, CancellationToken ct);
+    Task WriteAsync(ReadOnlyMemory<byte> frameI420, ReadOnlyMemory<byte> pcm, CancellationToken ct);
 
     /// <summary>What went wrong, for the log.</summary>
     string Errors { get; }

@@ -78,12 +78,12 @@ public sealed class LiveKitOutput : IFrameOutput
     public string Errors { get { lock (_log) return _log.ToString(); } }
     public string? FailureReason => _room.Failure;
 
-    public async Task WriteAsync(ReadOnlyMemory<byte> frameBgr, ReadOnlyMemory<byte> pcm, CancellationToken ct)
+    public async Task WriteAsync(ReadOnlyMemory<byte> frameI420, ReadOnlyMemory<byte> pcm, CancellationToken ct)
     {
         if (_room.Failure is { } failure || _pump.IsCompleted) throw new IOException("LiveKit output stopped: " + (_room.Failure ?? "publisher exited"));
-        var message = new byte[frameBgr.Length + pcm.Length];
-        frameBgr.CopyTo(message);
-        pcm.CopyTo(message.AsMemory(frameBgr.Length));
+        var message = new byte[frameI420.Length + pcm.Length];
+        frameI420.CopyTo(message);
+        pcm.CopyTo(message.AsMemory(frameI420.Length));
         await _frames.Writer.WriteAsync(message, ct);
     }
 

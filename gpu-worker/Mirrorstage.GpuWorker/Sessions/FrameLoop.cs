@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Mirrorstage.GpuWorker.Audio;
 using Mirrorstage.GpuWorker.Output;
 using Mirrorstage.GpuWorker.Rendering;
@@ -30,7 +29,7 @@ public sealed class FrameLoop(AudioTimeline timeline, IRenderEngine engine, IFra
     public async Task<string> RunAsync(AfterFrame after, CancellationToken ct)
     {
         using var frame = new Mat(height, width, MatType.CV_8UC3);
-        var frameBytes = new byte[width * height * 3];
+        using var i420 = new I420Frame(width, height);
         var samples = new short[FfmpegOutput.SampleRate / fps];
         var pcm = new byte[samples.Length * 2];
         var mouth = new MouthDrive();
@@ -44,7 +43,7 @@ public sealed class FrameLoop(AudioTimeline timeline, IRenderEngine engine, IFra
             var started = Stopwatch.GetTimestamp();
             var finished = timeline.Pull(samples, out var speech);
             engine.Render(mouth.Next(samples, speech, IdleMotion.At(n, fps)) with { Audio = samples }, frame);
-            Marshal.Copy(frame.Data, frameBytes, 0, frameBytes.Length);
+            var pixels = i420.From(frame);
             Buffer.BlockCopy(samples, 0, pcm, 0, pcm.Length);
             if (AudioDelayFrames > 0)
             {
@@ -59,7 +58,7 @@ public sealed class FrameLoop(AudioTimeline timeline, IRenderEngine engine, IFra
             }
             try
             {
-                await output.WriteAsync(frameBytes, pcm, ct);
+                await output.WriteAsync(pixels, pcm, ct);
             }
             catch (IOException)
             {

@@ -1,28 +1,23 @@
-// One frame from the worker into the SDK's sources: BGR24 pixels become a BGRA VideoFrame, the PCM under it an
-// AudioFrame. Both are captured with the same frame number, so picture and sound stay on the worker's clock.
+// One frame from the worker into the SDK's sources: its I420 pixels are captured as an I420 VideoFrame (WebRTC's
+// own format: no conversion on either side), the PCM under it as an AudioFrame. Both are captured with the same
+// frame number, so picture and sound stay on the worker's clock.
 import { AudioFrame, VideoBufferType, VideoFrame } from '@livekit/rtc-node';
 
 export class FrameFeeder {
   constructor(video, audio, { width, height, fps, sample_rate: sampleRate }) {
     Object.assign(this, { video, audio, width, height, fps, sampleRate });
-    this.bgra = new Uint8Array(width * height * 4);
-    this.bgra.fill(255);
+    this.frameBytes = (width * height * 3) / 2;
     this.stats = { video_frames: 0, audio_frames: 0, audio_samples: 0, first_capture_ms: 0, last_capture_ms: 0 };
   }
 
   async feed(payload) {
-    const pixels = this.width * this.height;
-    if (payload.length < pixels * 3) throw new Error(`frame of ${payload.length} bytes is shorter than ${pixels * 3}`);
-    for (let i = 0, j = 0; i < pixels * 3; i += 3, j += 4) {
-      this.bgra[j] = payload[i];
-      this.bgra[j + 1] = payload[i + 1];
-      this.bgra[j + 2] = payload[i + 2];
-    }
+    if (payload.length < this.frameBytes) throw new Error(`frame of ${payload.length} bytes is shorter than ${this.frameBytes}`);
+    const pixels = new Uint8Array(payload.buffer, payload.byteOffset, this.frameBytes);
     const n = this.stats.video_frames;
-    this.video.captureFrame(new VideoFrame(this.bgra, this.width, this.height, VideoBufferType.BGRA), BigInt(Math.round((n * 1e6) / this.fps)));
+    this.video.captureFrame(new VideoFrame(pixels, this.width, this.height, VideoBufferType.I420), BigInt(Math.round((n * 1e6) / this.fps)));
     this.stats.video_frames++;
 
-    const pcm = payload.subarray(pixels * 3);
+    const pcm = payload.subarray(this.frameBytes);
     const samples = new Int16Array(pcm.length / 2);
     for (let i = 0; i < samples.length; i++) samples[i] = pcm.readInt16LE(i * 2);
     await this.audio.captureFrame(new AudioFrame(samples, this.sampleRate, 1, samples.length));
