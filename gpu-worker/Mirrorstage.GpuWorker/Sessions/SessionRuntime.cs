@@ -177,15 +177,3 @@ public sealed class SessionRuntime(
         return reference.Empty() ? null : engines.Create(reference, face.Landmarks);
     }
 }
-
-/// <summary>Life between utterances: a blink every few seconds and slow breathing.</summary>
-public static class IdleMotion
-{
-    public static FrameDrive At(long frame, int fps)
-    {
-        var cycle = frame % (fps * 4);                      // a blink every 4 s
-        var blink = cycle < 6 ? Math.Sin(Math.PI * cycle / 6.0) : 0;
-        var breath = Math.Sin(2 * Math.PI * frame / (fps * 4.5));
-        return new FrameDrive(0, 0, blink, breath);
-    }
-}
