@@ -11,6 +11,10 @@ namespace Mirrorstage.GpuWorker.Rendering;
 public sealed class MouthInterior : IDisposable
 {
     private static readonly int[] UpperLip = FaceMesh.InnerUpper, LowerLip = FaceMesh.InnerLower;
+    /// <summary>How high (px) the cavity must open before it is its full darkness.</summary>
+    private const float PartingPixels = 5;
+    /// <summary>Over how many pixels a tooth's edge fades into the cavity: teeth are rounded, not cut.</summary>
+    private const float EdgePixels = 1.5f;
     private static readonly Vec3f Teeth = new(205, 218, 228), Rim = new(34, 36, 98), Deep = new(10, 9, 26), Tongue = new(86, 84, 160);
 
     private readonly FaceMesh _mesh;
@@ -20,6 +24,9 @@ public sealed class MouthInterior : IDisposable
     private readonly float[] _restUpper = new float[9], _restLower = new float[9], _restU = new float[9], _restUl = new float[9];
     private readonly float[] _u = new float[9], _vUp = new float[9], _ul = new float[9], _vLow = new float[9];
     private float[] _top = [], _bottom = [], _srcTop = [], _srcBottom = [];
+
+    /// <summary>How much of the photo's teeth (top to bottom) hangs from the upper lip; the rest rides the lower.</summary>
+    private readonly float _upperShare = 0.5f;
 
     /// <summary>Whether the photo's own teeth show (its lips are apart).</summary>
     public bool PhotoTeeth { get; }
@@ -34,6 +41,7 @@ public sealed class MouthInterior : IDisposable
         _bufferHandle = GCHandle.Alloc(_buffer, GCHandleType.Pinned);
         Curves(mesh.Rest, _restU, _restUpper, _restUl, _restLower);
         PhotoTeeth = Lerp(_restUl, _restLower, Mid(_restU)) - Lerp(_restU, _restUpper, Mid(_restU)) > 0.04f * mesh.MouthWidth;
+        if (PhotoTeeth) _upperShare = TeethParting.UpperShare(_photo, _width, _height, MiddleColumns());
     }
 
     public void Paint(float[] posed, Mat target)
@@ -77,7 +85,7 @@ public sealed class MouthInterior : IDisposable
                 var su = su0 + t * (su1 - su0);
                 float srcTop = _srcTop[k] + (_srcTop[k + 1] - _srcTop[k]) * f, srcBottom = _srcBottom[k] + (_srcBottom[k + 1] - _srcBottom[k]) * f;
                 float hu, hl;
-                if (PhotoTeeth) hu = hl = (srcBottom - srcTop) / 2;
+                if (PhotoTeeth) (hu, hl) = ((srcBottom - srcTop) * _upperShare, (srcBottom - srcTop) * (1 - _upperShare));
                 else (hu, hl) = (0.09f * mw * MathF.Sqrt(centre), 0.045f * mw * MathF.Sqrt(centre));
 
                 Vec3f colour;
@@ -90,10 +98,13 @@ public sealed class MouthInterior : IDisposable
                 }
                 else
                 {
-                    // Teeth edges blend into the cavity over a pixel, as the lips' edges do.
-                    colour = Cavity(a - hu, b - hl, gap - hu - hl, t, centre, mw);
-                    var upper = Math.Clamp(hu - a + 0.5f, 0, 1);
-                    var lower = Math.Clamp(hl - b + 0.5f, 0, 1);
+                    // Teeth edges blend into the cavity over EdgePixels. A cavity only a pixel
+                    // or two high is the shadow where the teeth part, not a black line: it darkens as it opens.
+                    var open = gap - hu - hl;
+                    var parting = (PhotoTeeth ? Sample(su, srcTop + hu) : Tooth(t, hu, hu, gap, mw, 1f)) * 0.7f;
+                    colour = Mix(parting, Cavity(a - hu, b - hl, open, t, centre, mw), Math.Clamp(open / PartingPixels, 0, 1));
+                    var upper = Math.Clamp((hu - a) / EdgePixels + 0.5f, 0, 1);
+                    var lower = Math.Clamp((hl - b) / EdgePixels + 0.5f, 0, 1);
                     if (upper > 0) colour = Mix(colour, PhotoTeeth ? Sample(su, srcTop + MathF.Min(a, hu)) : Tooth(t, MathF.Min(a, hu), hu, gap, mw, 1f), upper);
                     else if (lower > 0) colour = Mix(colour, PhotoTeeth ? Sample(su, srcBottom - MathF.Min(b, hl)) : Tooth(t, hl - MathF.Min(b, hl), hl, gap, mw, 0.78f), lower);
                 }
@@ -152,6 +163,24 @@ public sealed class MouthInterior : IDisposable
             result[c] = top + (low - top) * fy;
         }
         return result;
+    }
+
+    /// <summary>Image columns across the middle 40 % of the photo's mouth, each with its inner lips (image y), for
+    /// a face upright enough that a column crosses the mouth top to bottom.</summary>
+    private List<(int X, float Top, float Bottom)> MiddleColumns()
+    {
+        var columns = new List<(int, float, float)>();
+        float u0 = _restU[0], u1 = _restU[^1];
+        for (var k = 0; k <= 16; k++)
+        {
+            var u = u0 + (0.3f + 0.4f * k / 16) * (u1 - u0);
+            float top = Lerp(_restU, _restUpper, u), bottom = Lerp(_restUl, _restLower, Math.Clamp(u, _restUl[0], _restUl[^1]));
+            // Back to image coordinates: the column through the mouth's midline at u.
+            float x = u * _mesh.U.X + (top + bottom) / 2 * _mesh.V.X;
+            float yTop = u * _mesh.U.Y + top * _mesh.V.Y, yBottom = u * _mesh.U.Y + bottom * _mesh.V.Y;
+            columns.Add(((int)MathF.Round(x), yTop, yBottom));
+        }
+        return columns;
     }
 
     /// <summary>The inner lips as two curves v(u) in the face's axes.</summary>
