@@ -25,4 +25,29 @@ public class RefundTests(PaidGateway gateway)
         var status = await JsonAsync(await client.SendAsync(WithBearer(HttpMethod.Get, $"/v1/sessions/{id}", created["token"]!.GetValue<string>())));
         Assert.Equal(("failed", "no_worker_available"), (status["status"]!.GetValue<string>(), status["failure_reason"]!.GetValue<string>()));
     }
+    [Fact]
+    public async Task Refunds_racing_into_one_wallet_all_land_and_its_balance_is_their_sum()
+    {
+        // A worker lost with several of one agent's sessions on it: their refunds reach one wallet at once.
+        const string payer = "0x00000000000000000000000000000000000000E6";
+        const int sessions = 8;
+        var client = gateway.CreateClient();
+        var accepted = DecodeRequired(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut)))).Accepts[0];
+        var ids = new List<string>();
+        for (var i = 0; i < sessions; i++)
+        {
+            var paid = await JsonAsync(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), Payment(accepted, payer))));
+            ids.Add(paid["session_id"]!.GetValue<string>());
+        }
+
+        var refunds = await Task.WhenAll(ids.Select(id => SessionFailures.FailAsync(gateway.Store, id, "no_worker_available", DateTimeOffset.UtcNow, default)));
+
+        Assert.All(refunds, r => Assert.Equal(1_000_000, r));
+        await using var query = gateway.Store.QuerySession();
+        var grants = (await query.Events.FetchStreamAsync(WalletAddress.StreamKey(payer))).Select(e => e.Data).OfType<CreditGranted>().ToList();
+        Assert.Equal(sessions, grants.Count);
+        var balance = (await query.LoadAsync<WalletBalance>(WalletAddress.StreamKey(payer)))!;
+        Assert.Equal(sessions * 1_000_000L, balance.BalanceAtomic);
+        Assert.Equal(sessions * 1_000_000L, balance.GrantedAtomic);
+    }
 }

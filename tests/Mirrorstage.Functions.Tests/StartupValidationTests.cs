@@ -16,7 +16,7 @@ public class StartupValidationTests
         });
         var e = Assert.ThrowsAny<Exception>(() => broken.CreateClient());
         var validation = e as OptionsValidationException ?? e.InnerException as OptionsValidationException ?? (e as AggregateException)?.InnerExceptions.OfType<OptionsValidationException>().FirstOrDefault();
-        Assert.NotNull(validation);
+        Assert.True(validation is not null, e.ToString());
         Assert.Contains(validation.Failures, f => f.Contains("eip155:8453: PayTo is required."));
         Assert.Contains(validation.Failures, f => f.Contains("FacilitatorUrl is required"));
     }
@@ -26,6 +26,6 @@ public class StartupValidationTests
     {
         using var broken = new GatewayFactory(new Dictionary<string, string?> { ["Mirrorstage:Pricing:PricePerMinuteUsd"] = "0.0000001" });
         var e = Assert.ThrowsAny<Exception>(() => broken.CreateClient());
-        Assert.Contains("whole number of USDC atomic units", e.ToString());
+        Assert.True(e.ToString().Contains("whole number of USDC atomic units"), e.ToString());
     }
 }

@@ -32,10 +32,9 @@ public static class SessionFailures
             refund = events.Length > 0 && state.Wallet is { } wallet && refundOf(state) is > 0 and var amount ? (amount, wallet) : (0, null);
             refundReason = reasonOf(state);
             return events;
-        }, ct, alongside: (session, _) =>
+        }, ct, alongside: async (session, _) =>
         {
-            if (refund.Wallet is { } wallet)
-                session.Events.Append(WalletAddress.StreamKey(wallet), WalletDecider.Grant(wallet, refund.Amount, refundReason, sessionId, null, now));
+            if (refund.Wallet is { } wallet) await WalletStreams.GrantAsync(session, wallet, refund.Amount, refundReason, sessionId, null, now, ct);
         });
         return ended is { Length: > 0 } ? refund.Amount : 0;
     }

@@ -16,7 +16,7 @@ public static class SessionStreams
     /// <param name="alongside">Documents written in the same transaction as the events.</param>
     /// <param name="attempts">1: a single try that gives up (returns no events) on a conflict.</param>
     public static async Task<object[]?> DecideAndAppendAsync(IDocumentStore store, string id, Func<Session, object[]> decide,
-        CancellationToken ct, Action<IDocumentSession, object[]>? alongside = null, int attempts = 5)
+        CancellationToken ct, Func<IDocumentSession, object[], Task>? alongside = null, int attempts = 5)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -26,7 +26,7 @@ public static class SessionStreams
             var events = decide(stream.Aggregate);
             if (events.Length == 0) return events;
             stream.AppendMany(events);
-            alongside?.Invoke(session, events);
+            if (alongside is not null) await alongside(session, events);
             try
             {
                 await session.SaveChangesAsync(ct);

@@ -29,7 +29,7 @@ public sealed class CreditPayments(IDocumentStore store, CreditChallenges challe
 
         var now = clock.GetUtcNow();
         await using var session = store.LightweightSession();
-        var wallet = await session.Events.FetchForWriting<Wallet>(WalletAddress.StreamKey(proof.Wallet), ct);
+        var wallet = await WalletStreams.FetchAsync(session, proof.Wallet, ct);
         try
         {
             wallet.AppendMany(WalletDecider.Spend(wallet.Aggregate, proof.Wallet, demand.AmountAtomic, order.SessionId, demand.Purpose, now));

@@ -63,8 +63,7 @@ public sealed class PaymentFulfilment(IDocumentStore store, OrderEvents orders, 
             await using var session = store.LightweightSession();
             var wallet = payment.Payer is { Length: > 0 } p && p != "unknown" ? p : claim.Payer ?? claim.Order.Wallet
                 ?? throw new InvalidOperationException($"Payment {claim.Id} settled with no known payer.");
-            session.Events.Append(WalletAddress.StreamKey(wallet),
-                WalletDecider.Grant(wallet, payment.AmountAtomic, reason, claim.Order.SessionId, claim.Id, clock.GetUtcNow()));
+            await WalletStreams.GrantAsync(session, wallet, payment.AmountAtomic, reason, claim.Order.SessionId, claim.Id, clock.GetUtcNow(), CancellationToken.None);
             var record = Record(claim, PaymentOutcomes.Credit, claim.Order.Purpose == "extend" ? claim.Order.SessionId : null, payment, settleResponse);
             record.Wallet = WalletAddress.Normalize(wallet);
             record.CreditedAtomic = payment.AmountAtomic;
@@ -92,7 +91,7 @@ public sealed class PaymentFulfilment(IDocumentStore store, OrderEvents orders, 
         {
             await SessionWrites.DecideAndAppendAsync(store, order.SessionId,
                 s => OrderEvents.Extend(s, order, payment, 0, now),
-                (session, _) => Alongside(session, claim, payment, record), CancellationToken.None);
+                (session, _) => { Alongside(session, claim, payment, record); return Task.CompletedTask; }, CancellationToken.None);
             return record;
         }
         await using var write = store.LightweightSession();

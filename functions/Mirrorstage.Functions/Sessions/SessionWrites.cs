@@ -7,6 +7,6 @@ namespace Mirrorstage.Functions.Sessions;
 public static class SessionWrites
 {
     public static async Task<object[]> DecideAndAppendAsync(
-        IDocumentStore store, string id, Func<Session, object[]> decide, Action<IDocumentSession, object[]>? alongside, CancellationToken ct) =>
+        IDocumentStore store, string id, Func<Session, object[]> decide, Func<IDocumentSession, object[], Task>? alongside, CancellationToken ct) =>
         await SessionStreams.DecideAndAppendAsync(store, id, decide, ct, alongside) ?? throw Api.ApiException.NotFound();
 }

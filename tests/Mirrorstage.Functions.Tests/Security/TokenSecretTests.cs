@@ -17,7 +17,7 @@ public class TokenSecretTests
         var e = Assert.ThrowsAny<Exception>(() => gateway.CreateClient());
         var validation = e as OptionsValidationException ?? e.InnerException as OptionsValidationException
             ?? (e as AggregateException)?.InnerExceptions.OfType<OptionsValidationException>().FirstOrDefault();
-        Assert.NotNull(validation);
+        Assert.True(validation is not null, e.ToString());
         return string.Join(" ", validation.Failures);
     }
 
