@@ -77,7 +77,9 @@ public sealed class MouthInterior : IDisposable
                 var f = pu - first - k;
                 float top = _top[k] + (_top[k + 1] - _top[k]) * f, bottom = _bottom[k] + (_bottom[k + 1] - _bottom[k]) * f, gap = bottom - top;
                 if (gap <= 0.05f) continue;
-                var cover = Math.Clamp(MathF.Min(pv - top, bottom - pv) + 0.5f, 0, 1) * Math.Clamp(gap, 0, 1);
+                // How much of the pixel's height lies between the lips: a gap thinner than a pixel spreads over
+                // the rows it crosses instead of breaking into dashes.
+                var cover = Math.Clamp(MathF.Min(pv + 0.5f, bottom) - MathF.Max(pv - 0.5f, top), 0, 1);
                 if (cover <= 0) continue;
 
                 float a = MathF.Max(0, pv - top), b = MathF.Max(0, bottom - pv);
@@ -92,9 +94,10 @@ public sealed class MouthInterior : IDisposable
                 if (a + b < hu + hl)
                 {
                     // The lips are closer than the teeth are tall: the teeth meet, each row up to its share.
-                    colour = a * hl <= b * hu
+                    // Between lips all but closed the teeth are in the lips' shadow: a dark red line where they meet.
+                    colour = Mix(Rim, a * hl <= b * hu
                         ? PhotoTeeth ? Sample(su, srcTop + a) : Tooth(t, a, hu, gap, mw, 1f)
-                        : PhotoTeeth ? Sample(su, srcBottom - b) : Tooth(t, hl - b, hl, gap, mw, 0.78f);
+                        : PhotoTeeth ? Sample(su, srcBottom - b) : Tooth(t, hl - b, hl, gap, mw, 0.78f), 0.35f + 0.65f * Math.Clamp((gap - 1) / 4, 0, 1));
                 }
                 else
                 {
