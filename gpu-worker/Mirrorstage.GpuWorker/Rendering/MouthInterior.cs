@@ -139,13 +139,15 @@ public sealed class MouthInterior : IDisposable
         depth = MathF.Pow(depth, 0.7f);
         var light = 0.55f + 0.45f * centre;
         var c = Mix(Rim, Deep, depth);
-        // The tongue lies low in a wide-open mouth.
-        if (open > 0.1f * mw)
+        // The tongue lies low in a wide-open mouth, showing more the wider it opens (no edge where the opening
+        // crosses a threshold from one column to the next).
+        var shown = Math.Clamp((open - 0.06f * mw) / (0.08f * mw), 0, 1);
+        if (shown > 0)
         {
             var dx = (t - 0.5f) / 0.33f;
             var dy = (aboveTeeth - open * 0.28f) / (open * 0.3f);
             var r = dx * dx + dy * dy;
-            if (r < 1) c = Mix(c, Tongue * 0.75f, (1 - r) * 0.8f);
+            if (r < 1) c = Mix(c, Tongue * 0.75f, (1 - r) * 0.8f * shown * shown * (3 - 2 * shown));
         }
         return c * light;
     }
