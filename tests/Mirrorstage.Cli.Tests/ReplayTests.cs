@@ -57,6 +57,8 @@ public class ReplayTests
             rows.Select(r => (r.Kind, r.AmountAtomic, r.Transaction)));
         Assert.Equal((Base, Usdc, B, PayTo), (rows[0].Network!, rows[0].Asset!, rows[0].Payer!, rows[0].PayTo!));
         Assert.Equal(0, rows.Sum(r => r.AmountAtomic)); // it cost B nothing: the money is held as credit
+        var linked = await rig.ScalarAsync<long>($"select count(*) from {{S}}.mt_events where seq_id in ({rows[0].Sequence}, {rows[1].Sequence}) and headers ? 'billing_chain'");
+        Assert.Equal(2, linked); // both on the billing chain
     }
 
     [Fact]
