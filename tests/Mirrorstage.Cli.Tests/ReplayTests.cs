@@ -48,10 +48,24 @@ public class ReplayTests
     }
 
     [Fact]
+    public async Task A_payment_that_bought_nothing_is_the_cash_that_came_in_then_the_credit_it_became()
+    {
+        await using var rig = await HistoryAsync("audit_replay_bought_nothing");
+        var rows = await ReplayAsync(rig, new ReplayFilter(Session: "s5"));
+
+        Assert.Equal([(LedgerKinds.Settlement, 500_000L, "0x05"), (LedgerKinds.CreditGranted, -500_000L, null)],
+            rows.Select(r => (r.Kind, r.AmountAtomic, r.Transaction)));
+        Assert.Equal((Base, Usdc, B, PayTo), (rows[0].Network!, rows[0].Asset!, rows[0].Payer!, rows[0].PayTo!));
+        Assert.Equal(0, rows.Sum(r => r.AmountAtomic)); // it cost B nothing: the money is held as credit
+        var linked = await rig.ScalarAsync<long>($"select count(*) from {{S}}.mt_events where seq_id in ({rows[0].Sequence}, {rows[1].Sequence}) and headers ? 'billing_chain'");
+        Assert.Equal(2, linked); // both on the billing chain
+    }
+
+    [Fact]
     public async Task Filters_by_wallet_and_by_day_keep_only_those_rows()
     {
         await using var rig = await HistoryAsync("audit_replay_filters");
-        Assert.Equal(3, (await ReplayAsync(rig, new ReplayFilter(Wallet: B.ToUpperInvariant().Replace("0X", "0x")))).Count);
+        Assert.Equal(4, (await ReplayAsync(rig, new ReplayFilter(Wallet: B.ToUpperInvariant().Replace("0X", "0x")))).Count);
         var firstDay = await ReplayAsync(rig, new ReplayFilter(From: T0.Date, To: T0.Date.AddDays(1)));
         Assert.Equal(["0x01", "0x02", "0x03", null], firstDay.Select(r => r.Transaction)); // s1, s2 and s2's refund on 30 Nov
     }
@@ -70,9 +84,10 @@ public class ReplayTests
                     s.GetProperty("credit_spent").GetInt64(), s.GetProperty("credit_held").GetInt64(), s.GetProperty("net").GetInt64()));
 
         Assert.Equal((3_000_000L, 1_000_000L, 0L, 1_000_000L, 0L, 3_000_000L), summary["wallet:" + A]);
-        Assert.Equal((1_000_000L, 700_000L, 500_000L, 0L, 1_200_000L, -200_000L), summary["wallet:" + B]);
+        // B paid 1,500,000 in cash and holds 1,200,000 of it as credit: charged 300,000, s4's 3 paid minutes.
+        Assert.Equal((1_500_000L, 700_000L, 500_000L, 0L, 1_200_000L, 300_000L), summary["wallet:" + B]);
         Assert.Equal((3_000_000L, 1_000_000L, 0L, 0L, 1_000_000L, 2_000_000L), summary["day:2026-11-30"]);
-        Assert.Equal((4_000_000L, 1_700_000L, 500_000L, 1_000_000L, 1_200_000L, 2_800_000L), summary["all:"]);
+        Assert.Equal((4_500_000L, 1_700_000L, 500_000L, 1_000_000L, 1_200_000L, 3_300_000L), summary["all:"]);
     }
 
     [Fact]

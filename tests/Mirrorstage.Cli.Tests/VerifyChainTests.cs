@@ -30,6 +30,21 @@ public class VerifyChainTests(AnvilSettlements chain) : IClassFixture<AnvilSettl
     }
 
     [Fact]
+    public async Task Settlements_that_bought_credit_are_checked_like_any_other()
+    {
+        await using var rig = await AuditRig.CreateAsync("audit_chain_credited");
+        const string forged = "0x2222222222222222222222222222222222222222222222222222222222222222";
+        await Settled.CreditedAsync(rig, Recorded("p1", 0), Recorded("p2", 1), Recorded("p3", 2, transaction: forged));
+
+        var (exit, output) = await rig.AuditAsync("verify-chain", "--rpc", $"{Anvil}={chain.RpcUrl}");
+        Assert.Equal(1, exit);
+        Assert.Contains("in " + forged, Assert.Single(Settled.Lines(output)));
+        Assert.Contains("verify-chain: 2 settlement(s) match their chain, 1 difference(s)", output);
+        var (verified, books) = await rig.AuditAsync("verify");
+        Assert.True(verified == 0, books); // each is its credit: nothing missing on the books
+    }
+
+    [Fact]
     public async Task A_forged_hash_a_wrong_amount_a_wrong_recipient_and_a_reverted_transaction_are_named()
     {
         await using var rig = await AuditRig.CreateAsync("audit_chain_forged");

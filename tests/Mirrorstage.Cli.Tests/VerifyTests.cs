@@ -94,6 +94,37 @@ public class VerifyTests
     }
 
     [Fact]
+    public async Task A_settlement_that_bought_nothing_needs_its_credit()
+    {
+        await using var rig = await HistoryAsync("audit_verify_uncredited");
+        var (cleanExit, cleanOutput) = await rig.AuditAsync("verify");
+        Assert.True(cleanExit == 0, cleanOutput);
+        // s5 has no session: its settlement on B's wallet is accounted for by its credit. Without that credit it is not.
+        var seq = await rig.ScalarAsync<long>($"select seq_id from {{S}}.mt_events where type = 'payment_settled' and stream_id = '{WalletAddress.StreamKey(ScriptedHistory.B)}'");
+        await rig.SqlAsync($"delete from {{S}}.mt_events where type = 'credit_granted' and data->>'PaymentKey' = 'key-0x05'");
+
+        var (exit, output) = await rig.AuditAsync("verify");
+        Assert.Equal(1, exit);
+        var line = Assert.Single(Lines(output, "sessions"));
+        Assert.Contains($"session s5: event seq {seq} (payment_settled", line);
+        Assert.Contains("settled 500000 in 0x05 on eip155:8453 for payment key-0x05 and bought nothing, but no credit of that amount records it", line);
+    }
+
+    [Fact]
+    public async Task A_settlement_with_neither_a_session_nor_a_credit_is_named()
+    {
+        await using var rig = await HistoryAsync("audit_verify_orphan_settlement");
+        await Settled.RecordAsync(rig, new Events.Sessions.PaymentSettled("s9", "create", ScriptedHistory.Base, ScriptedHistory.A, ScriptedHistory.Usdc,
+            250_000, "0x09", "key-0x09", ScriptedHistory.T0.AddHours(6), ScriptedHistory.PayTo));
+
+        var (exit, output) = await rig.AuditAsync("verify");
+        Assert.Equal(1, exit);
+        Assert.Equal("[sessions] session s9: settled 250000 on a stream that has no SessionCreated: the money paid for no session and is no credit",
+            Assert.Single(Lines(output, "sessions")).TrimEnd('\r'));
+        Assert.Empty(Lines(output, "chain")); // appended through the store
+    }
+
+    [Fact]
     public async Task A_deleted_payment_leaves_its_stored_row_and_an_underpaid_session()
     {
         await using var rig = await HistoryAsync("audit_verify_delete");

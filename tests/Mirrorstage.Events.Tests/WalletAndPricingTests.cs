@@ -20,6 +20,19 @@ public class WalletDeciderTests
     public void Nothing_to_grant_is_no_event() => Assert.Empty(WalletDecider.Grant(Evm, 0, "refund", null, null, T0));
 
     [Fact]
+    public void Money_that_bought_nothing_is_its_settlement_then_the_credit_it_became()
+    {
+        var payment = new Sessions.SettledPayment("eip155:8453", Evm, "0xusdc", 700_000, "0xtx", "key", "0xpayto");
+        var events = WalletDecider.CreditSettlement(Evm, payment, "create", "s9", "create_not_servable", T0);
+        Assert.Equal([
+            new Sessions.PaymentSettled("s9", "create", "eip155:8453", Evm, "0xusdc", 700_000, "0xtx", "key", T0, "0xpayto"),
+            new CreditGranted(Evm.ToLowerInvariant(), 700_000, "create_not_servable", "s9", "key", T0),
+        ], events);
+        Assert.Equal(700_000, events.Aggregate(Wallet.Empty(Evm), Wallet.When).BalanceAtomic); // the settlement is no credit by itself
+        Assert.Empty(WalletDecider.CreditSettlement(Evm, payment with { AmountAtomic = 0 }, "create", "s9", "create_not_servable", T0));
+    }
+
+    [Fact]
     public void Spending_takes_from_the_balance()
     {
         var wallet = Wallet.Create(new CreditGranted(Evm, 1_000_000, "refund", null, null, T0));

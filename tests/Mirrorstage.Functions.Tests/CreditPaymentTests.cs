@@ -87,6 +87,23 @@ public class CreditPaymentTests(PaidGateway gateway)
     }
 
     [Fact]
+    public async Task Credit_from_a_settlement_that_bought_nothing_pays_for_a_session()
+    {
+        // The wallet's stream begins with the settlement, then its credit: the wallet's state must still be its credit.
+        var (key, wallet) = NewEvmWallet();
+        var form = () => SessionForm(TestImages.Astronaut, duration: AppendFault.Minutes.ToString());
+        var accepted = DecodeRequired(await _client.SendAsync(CreateSession(form()))).Accepts[0];
+        await AssertErrorAsync(await _client.SendAsync(CreateSession(form(), Payment(accepted, wallet))), 503, "session_not_recorded");
+        Assert.IsType<PaymentSettled>((await gateway.EventsOfAsync(WalletAddress.StreamKey(wallet)))[0]);
+        var challenge = await ChallengeAsync(wallet);
+
+        var response = await _client.SendAsync(Paid(wallet, challenge, PersonalSign(key, TextOf(challenge))));
+
+        Assert.True(201 == (int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        Assert.Equal(3_700_000 - 1_000_000, await BalanceAsync(wallet));
+    }
+
+    [Fact]
     public async Task A_Solana_wallet_pays_with_an_Ed25519_signature()
     {
         var secret = new byte[32];

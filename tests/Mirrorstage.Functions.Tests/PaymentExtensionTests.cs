@@ -32,14 +32,15 @@ public class PaymentExtensionTests(PaidGateway gateway)
         const string payer = "0x00000000000000000000000000000000000000E1";
         var (id, token) = await CreatePaidAsync(payer);
         var accepted = DecodeRequired(await _client.SendAsync(Extend(id, token))).Accepts[0];
-        var creditBefore = (await gateway.EventsOfAsync(WalletAddress.StreamKey(payer))).OfType<CreditGranted>().Sum(c => c.AmountAtomic);
+        var walletBefore = (await gateway.EventsOfAsync(WalletAddress.StreamKey(payer))).Count;
+        var payment = Payment(accepted, payer);
         // The session ends (DELETE, expiry) while the extension's payment is on its way to the chain.
         gateway.Facilitator.AfterSettle = () => Sessions.SessionWrites.DecideAndAppendAsync(gateway.Store, id,
             s => SessionDecider.Decide(s, new EndSession("test", "ended_by_client", DateTimeOffset.UtcNow)), null, default);
         HttpResponseMessage response;
         try
         {
-            response = await _client.SendAsync(Extend(id, token).WithPayment(Payment(accepted, payer)));
+            response = await _client.SendAsync(Extend(id, token).WithPayment(payment));
         }
         finally
         {
@@ -48,12 +49,24 @@ public class PaymentExtensionTests(PaidGateway gateway)
 
         await AssertErrorAsync(response, 409, "session_not_extendable");
         Assert.Contains("credit", (await JsonAsync(response))["error"]!["message"]!.GetValue<string>());
-        var granted = (await gateway.EventsOfAsync(WalletAddress.StreamKey(payer))).OfType<CreditGranted>().ToList();
-        Assert.Equal(1_000_000, granted.Sum(c => c.AmountAtomic) - creditBefore);
-        Assert.Equal(("extend_not_servable", id), (granted[^1].Reason, granted[^1].SessionId));
+        // The wallet's stream gains the settlement (the cash that came in) and the credit it became, nothing else.
+        var added = (await gateway.EventsOfAsync(WalletAddress.StreamKey(payer))).Skip(walletBefore).ToList();
+        Assert.Equal(2, added.Count);
+        var settled = Assert.IsType<PaymentSettled>(added[0]);
+        var credit = Assert.IsType<CreditGranted>(added[1]);
+        Assert.Equal((id, "extend", accepted.Network, payer, 1_000_000L, ScriptedFacilitator.TransactionOf(payment), accepted.PayTo),
+            (settled.SessionId, settled.Purpose, settled.Network, settled.Payer, settled.AmountAtomic, settled.Transaction, settled.PayTo));
+        Assert.Equal((1_000_000L, "extend_not_servable", id, settled.PaymentKey), (credit.AmountAtomic, credit.Reason, credit.SessionId, credit.PaymentKey));
         var session = await gateway.EventsOfAsync(id);
         Assert.Empty(session.OfType<SessionExtended>());
-        Assert.Single(session.OfType<PaymentSettled>()); // the creation's only
+        Assert.Single(session.OfType<PaymentSettled>()); // the creation's only: the extension bought nothing on the session
+
+        // A retry of the same payment is told where the money went and records nothing again.
+        gateway.Facilitator.Reset();
+        var retry = await _client.SendAsync(Extend(id, token).WithPayment(payment));
+        await AssertErrorAsync(retry, 409, "session_not_extendable");
+        Assert.Equal(0, gateway.Facilitator.Settles);
+        Assert.Equal(walletBefore + 2, (await gateway.EventsOfAsync(WalletAddress.StreamKey(payer))).Count);
     }
 
     [Fact]

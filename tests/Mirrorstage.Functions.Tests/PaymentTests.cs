@@ -213,21 +213,31 @@ public class PaymentTests(PaidGateway gateway)
 
         await AssertErrorAsync(response, 503, "session_not_recorded");
         Assert.Equal(1, gateway.Facilitator.Settles);
-        var events = await gateway.EventsOfAsync(Events.Wallets.WalletAddress.StreamKey(payer));
-        var credit = Assert.IsType<Events.Wallets.CreditGranted>(Assert.Single(events));
+        // On the wallet's stream, in one transaction: the settlement (the cash that came in), then the credit it became.
+        var walletStream = Events.Wallets.WalletAddress.StreamKey(payer);
+        var events = await gateway.EventsOfAsync(walletStream);
+        Assert.Equal(2, events.Count);
+        var settled = Assert.IsType<PaymentSettled>(events[0]);
+        var credit = Assert.IsType<Events.Wallets.CreditGranted>(events[1]);
+        Assert.Equal(("create", accepted.Network, payer, accepted.Asset, 3_700_000L, ScriptedFacilitator.TransactionOf(payment), accepted.PayTo),
+            (settled.Purpose, settled.Network, settled.Payer, settled.Asset, settled.AmountAtomic, settled.Transaction, settled.PayTo));
         Assert.Equal((3_700_000L, "settled_but_not_recorded"), (credit.AmountAtomic, credit.Reason));
+        Assert.Equal((credit.PaymentKey, credit.SessionId), (settled.PaymentKey, settled.SessionId));
         await using var query = gateway.Store.QuerySession();
-        var balance = await query.LoadAsync<Events.Wallets.WalletBalance>(Events.Wallets.WalletAddress.StreamKey(payer));
+        var balance = await query.LoadAsync<Events.Wallets.WalletBalance>(walletStream);
         Assert.Equal(3_700_000, balance!.BalanceAtomic);
+        Assert.Null(await query.LoadAsync<SessionView>(walletStream)); // a settlement on a wallet stream is no session
+        Assert.Null(await query.LoadAsync<SessionView>(settled.SessionId));
         var ledger = await query.Query<Events.Billing.BillingLedger>().Where(l => l.Wallet == payer.ToLowerInvariant()).ToListAsync();
-        Assert.Equal("credit_granted", Assert.Single(ledger).Kind);
+        Assert.Equal([("settlement", 3_700_000L), ("credit_granted", -3_700_000L)],
+            ledger.OrderBy(l => l.AmountAtomic < 0).Select(l => (l.Kind, l.AmountAtomic)));
 
         // A retry is told where the money went (not "in progress" forever), and nothing is settled or granted again.
         var retry = await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut, duration: AppendFault.Minutes.ToString()), payment));
         await AssertErrorAsync(retry, 409, "payment_already_used");
         Assert.Contains(payer.ToLowerInvariant(), (await JsonAsync(retry))["error"]!["message"]!.GetValue<string>());
         Assert.Equal(1, gateway.Facilitator.Settles);
-        Assert.Single(await gateway.EventsOfAsync(Events.Wallets.WalletAddress.StreamKey(payer)));
+        Assert.Equal(events, await gateway.EventsOfAsync(walletStream));
     }
 
     [Fact]

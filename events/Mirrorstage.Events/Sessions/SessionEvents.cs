@@ -21,7 +21,9 @@ public sealed record SessionCreated(
 public sealed record ReferenceImage(string OriginalKey, string CropKey, int CropSize);
 
 /// <summary>Money moved on chain for this session (creation or extension): AmountAtomic of Asset from Payer to
-/// PayTo (null on payments recorded before it was) in Transaction.</summary>
+/// PayTo (null on payments recorded before it was) in Transaction. On a session stream it paid for the session; on
+/// a wallet stream it bought nothing (the session or extension could not be recorded or served) and the
+/// CreditGranted after it, with the same PaymentKey, is what it became; SessionId is then the order's.</summary>
 public sealed record PaymentSettled(
     string SessionId,
     string Purpose,

@@ -53,6 +53,9 @@ public partial class SessionViewProjection : SingleStreamProjection<SessionView,
         CreatedAt = e.CreatedAt,
     };
 
+    /// <summary>A settlement before any SessionCreated is one on a wallet stream (money that bought credit): it starts no view.</summary>
+    public SessionView? Create(PaymentSettled e) => null;
+
     public void Apply(PaymentSettled e, SessionView v) => v.PaidAtomic += e.AmountAtomic;
     public void Apply(CreditsSpent e, SessionView v) => v.CreditsAtomic += e.AmountAtomic;
     public void Apply(ShareLinkCreated e, SessionView v) => v.ShareTokenHashes.Add(e.ShareTokenHash);

@@ -1,3 +1,5 @@
+using Mirrorstage.Events.Sessions;
+
 namespace Mirrorstage.Events.Wallets;
 
 /// <summary>A wallet's credit as decisions see it.</summary>
@@ -23,6 +25,20 @@ public static class WalletDecider
     {
         if (amountAtomic <= 0) return [];
         return [new CreditGranted(WalletAddress.Normalize(wallet), amountAtomic, reason, sessionId, paymentKey, now)];
+    }
+
+    /// <summary>Settled money that bought nothing: the settlement itself (what came in, on chain) and then the credit
+    /// it becomes, both on the wallet's stream, so the ledger shows the cash and the credit and the chain can be asked
+    /// about its transaction. The session id is the one the order allocated (a session that may never exist).</summary>
+    public static object[] CreditSettlement(string wallet, SettledPayment payment, string purpose, string sessionId, string reason, DateTimeOffset now)
+    {
+        if (payment.AmountAtomic <= 0) return [];
+        return
+        [
+            new PaymentSettled(sessionId, purpose, payment.Network, payment.Payer, payment.Asset, payment.AmountAtomic, payment.Transaction,
+                payment.PaymentKey, now, payment.PayTo),
+            new CreditGranted(WalletAddress.Normalize(wallet), payment.AmountAtomic, reason, sessionId, payment.PaymentKey, now),
+        ];
     }
 
     public static object[] Spend(Wallet? state, string wallet, long amountAtomic, string sessionId, string purpose, DateTimeOffset now)

@@ -19,6 +19,9 @@ public static partial class WalletAddress
 
     public static bool SameWallet(string a, string b) => Normalize(a) == Normalize(b);
 
+    /// <summary>What every wallet stream's key starts with (no session id does).</summary>
+    public const string StreamPrefix = "wallet:";
+
     /// <summary>The event stream that holds a wallet's credits.</summary>
-    public static string StreamKey(string address) => "wallet:" + Normalize(address);
+    public static string StreamKey(string address) => StreamPrefix + Normalize(address);
 }

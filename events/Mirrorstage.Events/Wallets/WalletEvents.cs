@@ -1,6 +1,7 @@
 namespace Mirrorstage.Events.Wallets;
 
-// Facts on a wallet stream (stream key = "wallet:" + normalised address).
+// Facts on a wallet stream (stream key = "wallet:" + normalised address). Settled money that bought nothing
+// is recorded here too: its PaymentSettled, then the CreditGranted it became (WalletDecider.CreditSettlement).
 
 /// <summary>Credit the wallet holds with us: a refund for a session that never went live,
 /// or a settled payment whose session could not be recorded. Money is never lost.</summary>

@@ -1,5 +1,6 @@
 using Marten;
 using JasperFx.Events;
+using Mirrorstage.Events.Sessions;
 
 namespace Mirrorstage.Events.Wallets;
 
@@ -17,6 +18,16 @@ public static class WalletStreams
         DateTimeOffset now, CancellationToken ct)
     {
         var events = WalletDecider.Grant(wallet, amountAtomic, reason, sessionId, paymentKey, now);
+        if (events.Length == 0) return;
+        var stream = await FetchAsync(session, wallet, ct);
+        stream.AppendMany(events);
+    }
+
+    /// <summary>Adds a settlement that bought nothing and the credit it becomes to the session's transaction.</summary>
+    public static async Task CreditSettlementAsync(IDocumentSession session, string wallet, SettledPayment payment, string purpose, string sessionId,
+        string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        var events = WalletDecider.CreditSettlement(wallet, payment, purpose, sessionId, reason, now);
         if (events.Length == 0) return;
         var stream = await FetchAsync(session, wallet, ct);
         stream.AppendMany(events);

@@ -47,9 +47,10 @@ public sealed class ScriptedHistory(IDocumentStore store)
         await DecideAsync("s4", s => SessionDecider.Decide(s, new InterruptSession("w2", live.AddMinutes(8))));
         await SessionFailures.AbandonLostAsync(store, "s4", live.AddMinutes(30), CancellationToken.None);
 
-        // B's payment for a fifth session settled but the session could not be recorded: kept as credit.
+        // B's payment for a fifth session settled but the session could not be recorded: the settlement and the
+        // credit it became, on B's wallet stream (s5 never exists).
         await using var session = store.LightweightSession();
-        session.Events.Append(WalletAddress.StreamKey(B), WalletDecider.Grant(B, 500_000, "settled_but_not_recorded", "s5", "key-0x05", T0.AddHours(4)));
+        await WalletStreams.CreditSettlementAsync(session, B, Pay(B, "0x05", 500_000), "create", "s5", "settled_but_not_recorded", T0.AddHours(4), CancellationToken.None);
         await session.SaveChangesAsync();
     }
 
@@ -63,6 +64,7 @@ public sealed class ScriptedHistory(IDocumentStore store)
         (LedgerKinds.CreditSpent, 1_000_000, A, "s3", null, "create"),
         (LedgerKinds.Settlement, 1_000_000, B, "s4", "0x04", "create"),
         (LedgerKinds.Refund, -700_000, B, "s4", null, "session_worker_lost"),
+        (LedgerKinds.Settlement, 500_000, B, "s5", "0x05", "create"),
         (LedgerKinds.CreditGranted, -500_000, B, "s5", null, "settled_but_not_recorded"),
     ];
 

@@ -41,8 +41,7 @@ public sealed class ScriptedFacilitator : IFacilitator, IFacilitatorRouter
         SettleStarted?.TrySetResult();
         var script = Script(payload);
         await Task.Delay(script == "slow_settle" ? 6000 : 20, ct); // long enough for racing requests to overlap
-        var transaction = script == "same_tx" ? "0x" + new string('5', 64)
-            : "0x" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payload.Payload.ToJsonString())));
+        var transaction = script == "same_tx" ? "0x" + new string('5', 64) : TransactionOf(payload);
         switch (script)
         {
             case "settle_fails": return new SettleResponse(false, "", requirements.Network, Payer(payload), "insufficient_funds", "scripted");
@@ -55,6 +54,14 @@ public sealed class ScriptedFacilitator : IFacilitator, IFacilitatorRouter
 
     public Task<SupportedResponse> SupportedAsync(CancellationToken ct) =>
         Task.FromResult(new SupportedResponse([new SupportedKind(2, "exact", "eip155:84532")]));
+
+    /// <summary>The transaction this double reports for a payment it settles (unless scripted otherwise).</summary>
+    public static string TransactionOf(PaymentPayload payload) =>
+        "0x" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payload.Payload.ToJsonString())));
+
+    /// <summary>The same, from the PAYMENT-SIGNATURE header a test sent.</summary>
+    public static string TransactionOf(string paymentHeader) =>
+        X402.X402Headers.TryDecodePayload(paymentHeader, out var payload, out var error) ? TransactionOf(payload) : throw new ArgumentException(error);
 
     private static string Script(PaymentPayload p) => p.Payload["script"]?.GetValue<string>() ?? "ok";
 

@@ -7,27 +7,43 @@ namespace Mirrorstage.Cli.Audit.Verify;
 
 /// <summary>Each session's money against its usage: what it was priced (creation and extensions) against what was
 /// paid (settled and credits), the credits the session recorded against those its wallet spent, what was refunded
-/// against what the refund rules give from the session's own facts, and the stored SessionView against all of it.</summary>
+/// against what the refund rules give from the session's own facts, and the stored SessionView against all of it.
+/// Money that bought nothing is on the wallet's stream (its settlement and the credit it became, under the order's
+/// session id): it must be that credit; a settlement with neither a session nor a credit is a difference.</summary>
 internal static class SessionCheck
 {
     public const string Name = "sessions";
 
     private sealed record Facts(Session State, long Priced, long Settled, long Credits, SessionEnded? Ended);
 
-    private sealed record WalletSide(long CreditSpent, long Refunded);
+    /// <summary>A stream's facts; Session null for a stream (not a wallet's) that took money without a SessionCreated.</summary>
+    private sealed record StreamFacts(Facts? Session, long Settled);
+
+    private sealed record WalletSide(long CreditSpent, long Refunded, IReadOnlyList<string> UncreditedSettlements);
 
     public static async IAsyncEnumerable<Difference> RunAsync(AuditDatabase db, [EnumeratorCancellation] CancellationToken ct)
     {
         var s = AuditDatabase.Schema;
         var walletTypes = new[] { typeof(CreditGranted), typeof(CreditSpent) };
-        var sessionEvents = RawEvent.ReadAsync(db.Source,
-            $"SELECT {RawEvent.Columns} FROM {s}.mt_events WHERE type = ANY(@types) ORDER BY stream_id COLLATE \"C\", version",
-            p => p.AddWithValue("types", db.Aliases(BillingEvents.All.Except(walletTypes))), ct);
+        var sessionEvents = RawEvent.ReadAsync(db.Source, $"""
+            SELECT {RawEvent.Columns} FROM {s}.mt_events WHERE type = ANY(@types) AND NOT starts_with(stream_id, @wallets)
+            ORDER BY stream_id COLLATE "C", version
+            """, p =>
+            {
+                p.AddWithValue("types", db.Aliases(BillingEvents.All.Except(walletTypes)));
+                p.AddWithValue("wallets", WalletAddress.StreamPrefix);
+            }, ct);
         var sessionId = db.JsonName(nameof(CreditSpent.SessionId));
         var walletEvents = RawEvent.RowsAsync(db.Source, $"""
             SELECT {RawEvent.Columns}, data ->> '{sessionId}' FROM {s}.mt_events
-            WHERE type = ANY(@types) AND data ->> '{sessionId}' IS NOT NULL ORDER BY data ->> '{sessionId}' COLLATE "C", seq_id
-            """, p => p.AddWithValue("types", db.Aliases(walletTypes)), r => (Event: RawEvent.From(r), Session: r.GetString(RawEvent.ColumnCount)), ct);
+            WHERE (type = ANY(@types) OR (type = @settled AND starts_with(stream_id, @wallets))) AND data ->> '{sessionId}' IS NOT NULL
+            ORDER BY data ->> '{sessionId}' COLLATE "C", seq_id
+            """, p =>
+            {
+                p.AddWithValue("types", db.Aliases(walletTypes));
+                p.AddWithValue("settled", db.Alias(typeof(PaymentSettled)));
+                p.AddWithValue("wallets", WalletAddress.StreamPrefix);
+            }, r => (Event: RawEvent.From(r), Session: r.GetString(RawEvent.ColumnCount)), ct);
         var views = RawEvent.RowsAsync(db.Source, $"SELECT id, data::text FROM {s}.mt_doc_sessionview ORDER BY id COLLATE \"C\"", null,
             r => (r.GetString(0), db.Document<SessionView>(r.GetString(1))), ct);
 
@@ -39,10 +55,17 @@ internal static class SessionCheck
                 yield return new Difference(Name, "session " + id, problem);
     }
 
-    private sealed record Pair(Facts? Facts, WalletSide? Wallet);
+    private sealed record Pair(StreamFacts? Facts, WalletSide? Wallet);
 
-    private static IEnumerable<string> Check(Facts? f, WalletSide? w, SessionView? view)
+    private static IEnumerable<string> Check(StreamFacts? stream, WalletSide? w, SessionView? view)
     {
+        foreach (var uncredited in w?.UncreditedSettlements ?? []) yield return uncredited;
+        if (stream is { Session: null })
+        {
+            yield return $"settled {stream.Settled} on a stream that has no SessionCreated: the money paid for no session and is no credit";
+            yield break;
+        }
+        var f = stream?.Session;
         if (f is null)
         {
             if (view is not null) yield return "a stored SessionView without any billing event: its events were deleted";
@@ -83,19 +106,24 @@ internal static class SessionCheck
         _ => (0, $"a session that {f.State.Status.ToString().ToLowerInvariant()} normally"),
     };
 
-    private static async IAsyncEnumerable<(string, Facts)> FactsOf(AuditDatabase db, IAsyncEnumerable<(string Key, List<RawEvent> Items)> streams,
+    private static async IAsyncEnumerable<(string, StreamFacts)> FactsOf(AuditDatabase db, IAsyncEnumerable<(string Key, List<RawEvent> Items)> streams,
         [EnumeratorCancellation] CancellationToken ct)
     {
         await foreach (var (stream, items) in streams.WithCancellation(ct))
         {
             var data = items.Select(db.Deserialize).ToList();
-            if (data.FirstOrDefault() is not SessionCreated created) continue; // not a session stream
+            if (data.FirstOrDefault() is not SessionCreated created)
+            {
+                // Wallet streams are read on the wallet side; any other stream that took money must be a session.
+                if (data.OfType<PaymentSettled>().Sum(e => e.AmountAtomic) is > 0 and var settled) yield return (stream, new StreamFacts(null, settled));
+                continue;
+            }
             var state = data.Skip(1).Aggregate(Session.Create(created), Session.When);
-            yield return (stream, new Facts(state,
+            yield return (stream, new StreamFacts(new Facts(state,
                 created.PriceAtomic + data.OfType<SessionExtended>().Sum(e => e.PriceAtomic),
                 data.OfType<PaymentSettled>().Sum(e => e.AmountAtomic),
                 data.OfType<CreditsSpent>().Sum(e => e.AmountAtomic),
-                data.OfType<SessionEnded>().LastOrDefault()));
+                data.OfType<SessionEnded>().LastOrDefault()), 0));
         }
     }
 
@@ -104,10 +132,12 @@ internal static class SessionCheck
     {
         await foreach (var (session, items) in sessions.WithCancellation(ct))
         {
-            var rows = items.Select(i => LedgerRows.For(db.Deserialize(i.Event), i.Event.Id, i.Event.Seq)!).ToList();
+            var events = items.Select(i => (i.Event, Data: db.Deserialize(i.Event))).ToList();
+            var rows = events.Select(e => LedgerRows.For(e.Data, e.Event.Id, e.Event.Seq)!).ToList();
             yield return (session, new WalletSide(
                 rows.Where(r => r.Kind == LedgerKinds.CreditSpent).Sum(r => r.AmountAtomic),
-                -rows.Where(r => r.Kind == LedgerKinds.Refund).Sum(r => r.AmountAtomic)));
+                -rows.Where(r => r.Kind == LedgerKinds.Refund).Sum(r => r.AmountAtomic),
+                [.. CreditedSettlements.Unmatched(events)]));
         }
     }
 }
