@@ -34,7 +34,7 @@ public static class SessionFailures
             return events;
         }, ct, alongside: async (session, _) =>
         {
-            if (refund.Wallet is { } wallet) await WalletStreams.GrantAsync(session, wallet, refund.Amount, refundReason, sessionId, null, now, ct);
+            if (refund.Wallet is { } wallet) await WalletStreams.AppendAsync(session, wallet, WalletDecider.Grant(wallet, refund.Amount, refundReason, sessionId, null, now), ct);
         });
         return ended is { Length: > 0 } ? refund.Amount : 0;
     }

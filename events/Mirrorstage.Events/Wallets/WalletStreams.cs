@@ -1,6 +1,5 @@
 using Marten;
 using JasperFx.Events;
-using Mirrorstage.Events.Sessions;
 
 namespace Mirrorstage.Events.Wallets;
 
@@ -13,21 +12,10 @@ public static class WalletStreams
     public static Task<IEventStream<Wallet>> FetchAsync(IDocumentSession session, string wallet, CancellationToken ct) =>
         session.Events.FetchForExclusiveWriting<Wallet>(WalletAddress.StreamKey(wallet), ct);
 
-    /// <summary>Adds a grant to the session's transaction (nothing for a zero amount).</summary>
-    public static async Task GrantAsync(IDocumentSession session, string wallet, long amountAtomic, string reason, string? sessionId, string? paymentKey,
-        DateTimeOffset now, CancellationToken ct)
+    /// <summary>Adds what a wallet decision gave (WalletDecider.Grant, CreditSettlement) to the session's
+    /// transaction, under the stream's lock; nothing when it gave nothing.</summary>
+    public static async Task AppendAsync(IDocumentSession session, string wallet, object[] events, CancellationToken ct)
     {
-        var events = WalletDecider.Grant(wallet, amountAtomic, reason, sessionId, paymentKey, now);
-        if (events.Length == 0) return;
-        var stream = await FetchAsync(session, wallet, ct);
-        stream.AppendMany(events);
-    }
-
-    /// <summary>Adds a settlement that bought nothing and the credit it becomes to the session's transaction.</summary>
-    public static async Task CreditSettlementAsync(IDocumentSession session, string wallet, SettledPayment payment, string purpose, string sessionId,
-        string reason, DateTimeOffset now, CancellationToken ct)
-    {
-        var events = WalletDecider.CreditSettlement(wallet, payment, purpose, sessionId, reason, now);
         if (events.Length == 0) return;
         var stream = await FetchAsync(session, wallet, ct);
         stream.AppendMany(events);

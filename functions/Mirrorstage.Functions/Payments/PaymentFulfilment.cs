@@ -64,8 +64,8 @@ public sealed class PaymentFulfilment(IDocumentStore store, OrderEvents orders, 
             var wallet = payment.Payer is { Length: > 0 } p && p != "unknown" ? p : claim.Payer ?? claim.Order.Wallet
                 ?? throw new InvalidOperationException($"Payment {claim.Id} settled with no known payer.");
             // The settlement is recorded beside its credit, so the ledger shows the cash that came in and the chain can be asked about it.
-            await WalletStreams.CreditSettlementAsync(session, wallet, payment with { Payer = wallet }, claim.Order.Purpose,
-                claim.Order.SessionId, reason, clock.GetUtcNow(), CancellationToken.None);
+            await WalletStreams.AppendAsync(session, wallet, WalletDecider.CreditSettlement(wallet, payment with { Payer = wallet }, claim.Order.Purpose,
+                claim.Order.SessionId, reason, clock.GetUtcNow()), CancellationToken.None);
             var record = Record(claim, PaymentOutcomes.Credit, claim.Order.Purpose == "extend" ? claim.Order.SessionId : null, payment, settleResponse);
             record.Wallet = WalletAddress.Normalize(wallet);
             record.CreditedAtomic = payment.AmountAtomic;

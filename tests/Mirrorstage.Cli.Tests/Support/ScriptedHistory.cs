@@ -50,7 +50,8 @@ public sealed class ScriptedHistory(IDocumentStore store)
         // B's payment for a fifth session settled but the session could not be recorded: the settlement and the
         // credit it became, on B's wallet stream (s5 never exists).
         await using var session = store.LightweightSession();
-        await WalletStreams.CreditSettlementAsync(session, B, Pay(B, "0x05", 500_000), "create", "s5", "settled_but_not_recorded", T0.AddHours(4), CancellationToken.None);
+        await WalletStreams.AppendAsync(session, B, WalletDecider.CreditSettlement(B, Pay(B, "0x05", 500_000), "create", "s5", "settled_but_not_recorded", T0.AddHours(4)),
+            CancellationToken.None);
         await session.SaveChangesAsync();
     }
 

@@ -19,8 +19,9 @@ internal static class Settled
     {
         await using var session = rig.Store.LightweightSession();
         foreach (var p in payments)
-            await WalletStreams.CreditSettlementAsync(session, p.Payer, new SettledPayment(p.Network, p.Payer, p.Asset, p.AmountAtomic, p.Transaction, p.PaymentKey, p.PayTo),
-                p.Purpose, p.SessionId, "create_not_servable", p.SettledAt, CancellationToken.None);
+            await WalletStreams.AppendAsync(session, p.Payer, WalletDecider.CreditSettlement(p.Payer,
+                new SettledPayment(p.Network, p.Payer, p.Asset, p.AmountAtomic, p.Transaction, p.PaymentKey, p.PayTo),
+                p.Purpose, p.SessionId, "create_not_servable", p.SettledAt), CancellationToken.None);
         await session.SaveChangesAsync();
     }
 
