@@ -35,7 +35,7 @@ failed=$(( $(sum 'Failed: +[0-9]+' "$log/dotnet.txt" || echo 0) + $(sum '^# fail
 echo
 if [ "$failed" -gt 0 ]; then # name what failed last, where a log's tail shows it
   echo "failed:"
-  grep -hE -A6 '^\s*Failed [A-Za-z_.]+ \[' "$log/dotnet.txt" | cut -c1-300
+  grep -hE -A6 '^\s+Failed [A-Za-z_]+\.[A-Za-z_.]+' "$log/dotnet.txt" | cut -c1-300
   grep -hE '^\s*not ok ' "$log/conformance.txt" | sed 's/^\s*/  /'
   [ "$gpu_rc" -eq 0 ] || echo "  the GPU-flavour build (see $log/gpu-flavour.txt)"
 fi

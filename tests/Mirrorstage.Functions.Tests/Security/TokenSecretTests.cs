@@ -13,10 +13,8 @@ public class TokenSecretTests
     {
         var settings = new Dictionary<string, string?>(PaidGateway.Settings) { ["Mirrorstage:Gateway:TokenSecret"] = secret };
         if (secretFile is not null) settings["Mirrorstage:Gateway:TokenSecretFile"] = secretFile;
-        using var gateway = new GatewayFactory(settings);
-        var e = Assert.ThrowsAny<Exception>(() => gateway.CreateClient());
-        var validation = e as OptionsValidationException ?? e.InnerException as OptionsValidationException
-            ?? (e as AggregateException)?.InnerExceptions.OfType<OptionsValidationException>().FirstOrDefault();
+        var e = StartupRefusal.OfAsync(settings).GetAwaiter().GetResult();
+        var validation = StartupRefusal.Validation(e);
         Assert.True(validation is not null, e.ToString());
         return string.Join(" ", validation.Failures);
     }

@@ -24,23 +24,33 @@ public class GatewayFactory(IDictionary<string, string?> settings, string? datab
     public string JournalFolder { get; } = Path.Combine(Path.GetTempPath(), "mirrorstage-test-journal-" + Guid.NewGuid().ToString("N"));
     public string BlobFolder { get; } = Path.Combine(Path.GetTempPath(), "mirrorstage-test-blobs-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>Every setting the app gets: the suites' defaults, then this factory's own.</summary>
+    public Dictionary<string, string?> AppSettings()
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Marten"] = ConnectionString,
+            // These suites run without a live worker: the fleet is an autoscaler's headroom. Capacity suites set it.
+            ["Mirrorstage:Capacity:ScaleOutHeadroom"] = "100000",
+            ["Mirrorstage:Outputs:AllowedPorts"] = TestEnvironment.OutputPorts,
+            // The suites send many requests from one (unknown) client address: fair use is tested on its own.
+            ["Mirrorstage:RateLimits:Enabled"] = "false",
+            ["Mirrorstage:Gateway:TokenSecret"] = "J1auxctu8q6xeRAEQS0SMRdtEFfa1pLcsDjWLgCyol4=",
+            ["Mirrorstage:Gateway:PublicBaseUrl"] = "https://render.test",
+            ["Mirrorstage:Blobs:Folder"] = BlobFolder,
+            ["Mirrorstage:Payments:Journal:Folder"] = JournalFolder,
+            // The tests run the journal replay and the reconciler themselves, at the moment they choose.
+            ["Mirrorstage:Payments:Journal:ReplaySeconds"] = "3600",
+            ["Mirrorstage:Payments:Reconciler:IntervalSeconds"] = "3600",
+        };
+        foreach (var (key, value) in settings) all[key] = value;
+        return all;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Marten", ConnectionString);
-        // These suites run without a live worker: the fleet is an autoscaler's headroom. Capacity suites set it.
-        builder.UseSetting("Mirrorstage:Capacity:ScaleOutHeadroom", "100000");
-        builder.UseSetting("Mirrorstage:Outputs:AllowedPorts", TestEnvironment.OutputPorts);
-        // The suites send many requests from one (unknown) client address: fair use is tested on its own.
-        builder.UseSetting("Mirrorstage:RateLimits:Enabled", "false");
-        builder.UseSetting("Mirrorstage:Gateway:TokenSecret", "J1auxctu8q6xeRAEQS0SMRdtEFfa1pLcsDjWLgCyol4=");
-        builder.UseSetting("Mirrorstage:Gateway:PublicBaseUrl", "https://render.test");
-        builder.UseSetting("Mirrorstage:Blobs:Folder", BlobFolder);
-        builder.UseSetting("Mirrorstage:Payments:Journal:Folder", JournalFolder);
-        // The tests run the journal replay and the reconciler themselves, at the moment they choose.
-        builder.UseSetting("Mirrorstage:Payments:Journal:ReplaySeconds", "3600");
-        builder.UseSetting("Mirrorstage:Payments:Reconciler:IntervalSeconds", "3600");
-        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        foreach (var (key, value) in AppSettings()) builder.UseSetting(key, value);
         builder.ConfigureTestServices(s =>
         {
             s.AddSingleton<IFacilitatorRouter>(Facilitator);
