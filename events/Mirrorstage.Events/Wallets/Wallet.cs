@@ -37,7 +37,7 @@ public static class WalletDecider
         [
             new PaymentSettled(sessionId, purpose, payment.Network, payment.Payer, payment.Asset, payment.AmountAtomic, payment.Transaction,
                 payment.PaymentKey, now, payment.PayTo),
-            new CreditGranted(WalletAddress.Normalize(wallet), payment.AmountAtomic, reason, sessionId, payment.PaymentKey, now),
+            .. Grant(wallet, payment.AmountAtomic, reason, sessionId, payment.PaymentKey, now),
         ];
     }
 

@@ -96,20 +96,20 @@ public sealed class MouthInterior : IDisposable
                     // The lips are closer than the teeth are tall: the teeth meet, each row up to its share.
                     // Between lips all but closed the teeth are in the lips' shadow: a dark red line where they meet.
                     colour = Mix(Rim, a * hl <= b * hu
-                        ? PhotoTeeth ? Sample(su, srcTop + a) : Tooth(t, a, hu, gap, mw, 1f)
-                        : PhotoTeeth ? Sample(su, srcBottom - b) : Tooth(t, hl - b, hl, gap, mw, 0.78f), 0.35f + 0.65f * Math.Clamp((gap - 1) / 4, 0, 1));
+                        ? UpperTooth(su, srcTop, t, a, hu, gap, mw)
+                        : LowerTooth(su, srcBottom, t, b, hl, gap, mw), 0.35f + 0.65f * Math.Clamp((gap - 1) / 4, 0, 1));
                 }
                 else
                 {
                     // Teeth edges blend into the cavity over EdgePixels. A cavity only a pixel
                     // or two high is the shadow where the teeth part, not a black line: it darkens as it opens.
                     var open = gap - hu - hl;
-                    var parting = (PhotoTeeth ? Sample(su, srcTop + hu) : Tooth(t, hu, hu, gap, mw, 1f)) * 0.7f;
+                    var parting = UpperTooth(su, srcTop, t, hu, hu, gap, mw) * 0.7f;
                     colour = Mix(parting, Cavity(a - hu, b - hl, open, t, centre, mw), Math.Clamp(open / PartingPixels, 0, 1));
                     var upper = Math.Clamp((hu - a) / EdgePixels + 0.5f, 0, 1);
                     var lower = Math.Clamp((hl - b) / EdgePixels + 0.5f, 0, 1);
-                    if (upper > 0) colour = Mix(colour, PhotoTeeth ? Sample(su, srcTop + MathF.Min(a, hu)) : Tooth(t, MathF.Min(a, hu), hu, gap, mw, 1f), upper);
-                    else if (lower > 0) colour = Mix(colour, PhotoTeeth ? Sample(su, srcBottom - MathF.Min(b, hl)) : Tooth(t, hl - MathF.Min(b, hl), hl, gap, mw, 0.78f), lower);
+                    if (upper > 0) colour = Mix(colour, UpperTooth(su, srcTop, t, MathF.Min(a, hu), hu, gap, mw), upper);
+                    else if (lower > 0) colour = Mix(colour, LowerTooth(su, srcBottom, t, MathF.Min(b, hl), hl, gap, mw), lower);
                 }
 
                 var i = (y * roi.Width + x) * 3;
@@ -119,6 +119,15 @@ public sealed class MouthInterior : IDisposable
         }
         using (var region = new Mat(target, roi)) buffer.CopyTo(region);
     }
+
+    /// <summary>The upper row <paramref name="depth"/> px below the upper lip: the photo's own teeth read at that depth
+    /// below its lip (srcTop), or drawn ones <paramref name="height"/> tall.</summary>
+    private Vec3f UpperTooth(float su, float srcTop, float t, float depth, float height, float gap, float mw) =>
+        PhotoTeeth ? Sample(su, srcTop + depth) : Tooth(t, depth, height, gap, mw, 1f);
+
+    /// <summary>The lower row <paramref name="above"/> px above the lower lip (srcBottom on the photo).</summary>
+    private Vec3f LowerTooth(float su, float srcBottom, float t, float above, float height, float gap, float mw) =>
+        PhotoTeeth ? Sample(su, srcBottom - above) : Tooth(t, height - above, height, gap, mw, 0.78f);
 
     /// <summary>A drawn tooth row: brighter at the middle, shaded under the lip and where the mouth is barely
     /// open, with faint gaps between the teeth.</summary>
