@@ -125,7 +125,8 @@ for (const mode of ["facilitator", "self"]) {
       const url = gateways[mode].url;
       const signature = await handMadePayment(await requirement(url), KEYS[PAYER]);
       const key = randomUUID();
-      const [balance, fromBlock] = [await chain.balanceOf(payer().address), await chain.publicClient.getBlockNumber()];
+      // viem caches the block number for 4 s: a stale one would count the last tests' transfers from this payer too.
+      const [balance, fromBlock] = [await chain.balanceOf(payer().address), await chain.publicClient.getBlockNumber({ cacheTime: 0 })];
       const blocks = await holdBlocks();
       const abort = new AbortController();
       const first = post(url, signature, { key, signal: abort.signal }).catch((e) => e);
