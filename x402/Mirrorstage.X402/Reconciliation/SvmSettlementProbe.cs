@@ -1,15 +1,20 @@
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Mirrorstage.X402.Models;
 using Mirrorstage.X402.Svm;
+using Nethereum.JsonRpc.Client;
+using Nethereum.JsonRpc.Client.RpcMessages;
+using Newtonsoft.Json.Linq;
 
 namespace Mirrorstage.X402.Reconciliation;
 
 /// <summary>Settles an unknown Solana "exact" outcome from the cluster: getSignatureStatuses for the transaction's
 /// id (the fee payer's signature, known once a facilitator or our journal names it); while it is unknown or not
-/// seen, the transaction's blockhash bounds the wait: once isBlockhashValid says false, it can never land.</summary>
+/// seen, the transaction's blockhash bounds the wait: once isBlockhashValid says false, it can never land.
+/// JSON-RPC goes through Nethereum's client (Solana's RPC is plain JSON-RPC 2.0 over HTTP).</summary>
 public sealed class SvmSettlementProbe(HttpClient http) : ISettlementProbe
 {
+    private readonly SimpleRpcClient _rpc = new(http.BaseAddress ?? throw new ArgumentException("the Solana RPC client needs a BaseAddress", nameof(http)), http);
+
     public async Task<ChainVerdict> ProbeAsync(PaymentPayload payload, PaymentRequirements requirement, string? knownTransaction, CancellationToken ct)
     {
         if (payload.Payload["transaction"]?.GetValue<string>() is not { } text
@@ -55,10 +60,9 @@ public sealed class SvmSettlementProbe(HttpClient http) : ISettlementProbe
 
     private async Task<JsonNode?> CallAsync(string method, JsonArray parameters, CancellationToken ct)
     {
-        using var response = await http.PostAsJsonAsync("", new JsonObject { ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = method, ["params"] = parameters }, ct);
-        response.EnsureSuccessStatusCode();
-        var json = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
-        if (json?["error"] is JsonObject error) throw new HttpRequestException($"{method}: {error["message"]}");
-        return json?["result"];
+        ct.ThrowIfCancellationRequested();
+        var arguments = JArray.Parse(parameters.ToJsonString()).Cast<object>().ToArray();
+        var result = await _rpc.SendRequestAsync<JToken?>(new RpcRequest(1, method, arguments)).WaitAsync(ct);
+        return result is null || result.Type == JTokenType.Null ? null : JsonNode.Parse(result.ToString(Newtonsoft.Json.Formatting.None));
     }
 }

@@ -1,30 +1,24 @@
-using System.Net.Http.Json;
 using System.Numerics;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mirrorstage.Events.Sessions;
+using Nethereum.JsonRpc.Client;
+using Nethereum.JsonRpc.Client.RpcMessages;
+using Newtonsoft.Json.Linq;
 
 namespace Mirrorstage.Cli.Audit.Chain;
 
 /// <summary>Solana: getTransaction (jsonParsed) and the token balances before and after it: how much of the
-/// asset's mint the payer's accounts lost and payTo's accounts gained.</summary>
+/// asset's mint the payer's accounts lost and payTo's accounts gained. JSON-RPC through Nethereum's client.</summary>
 internal sealed class SolanaChainReader(HttpClient http, string rpcUrl) : IChainReader
 {
+    private readonly SimpleRpcClient _rpc = new(new Uri(rpcUrl), http);
+
     public async Task<ChainTransfer> ReadAsync(PaymentSettled p, CancellationToken ct)
     {
-        var request = new JsonObject
-        {
-            ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = "getTransaction",
-            ["params"] = new JsonArray(p.Transaction, new JsonObject
-            {
-                ["encoding"] = "jsonParsed", ["commitment"] = "confirmed", ["maxSupportedTransactionVersion"] = 0,
-            }),
-        };
-        using var response = await http.PostAsJsonAsync(rpcUrl, request, ct);
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>(ct) ?? throw new JsonException("empty JSON-RPC answer");
-        if (body["error"] is { } error) throw new InvalidOperationException($"getTransaction: {error.ToJsonString()}");
-        if (body["result"] is not JsonObject result) return ChainTransfer.Missing;
+        var options = new JObject { ["encoding"] = "jsonParsed", ["commitment"] = "confirmed", ["maxSupportedTransactionVersion"] = 0 };
+        var answer = await _rpc.SendRequestAsync<JToken?>(new RpcRequest(1, "getTransaction", p.Transaction, options)).WaitAsync(ct);
+        if (answer is not JObject found) return ChainTransfer.Missing;
+        var result = JsonNode.Parse(found.ToString(Newtonsoft.Json.Formatting.None))!.AsObject();
         var meta = result["meta"] as JsonObject;
         if (meta?["err"] is not null) return new ChainTransfer(true, false, 0, 0);
         var received = Change(meta, p.Asset, p.PayTo);
