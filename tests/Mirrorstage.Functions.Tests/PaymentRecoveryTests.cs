@@ -121,6 +121,27 @@ public class PaymentRecoveryTests(PaidGateway gateway)
     }
 
     [Fact]
+    public async Task A_failed_settlement_whose_chain_is_not_final_stays_claimed_until_the_chain_decides()
+    {
+        var accepted = await AcceptedAsync();
+        var nonce = NewNonce();
+        var payment = Payment(accepted, Payer, "settle_fails", nonce);
+        gateway.Probes.Say(nonce, new ChainVerdict.Pending("scripted: the settling transaction is not mined yet"));
+
+        await AssertErrorAsync(await SendAsync(payment, "pending-key-0001"), 503, "settlement_unknown");
+        Assert.Equal(ClaimStates.Unknown, (await ClaimAsync(nonce, accepted))?.State);
+        await AssertErrorAsync(await SendAsync(payment, "pending-key-0001"), 409, "payment_in_progress");
+
+        var mined = "0x" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
+        gateway.Probes.Say(nonce, new ChainVerdict.Moved(mined, Payer));
+        await gateway.Hosted<PaymentReconciler>().ReconcileAsync(default);
+
+        var served = await SendAsync(payment, "pending-key-0001");
+        Assert.Equal(201, (int)served.StatusCode);
+        Assert.Equal(mined, Assert.Single(await SettledAsync((await JsonAsync(served))["session_id"]!.GetValue<string>())).Transaction);
+    }
+
+    [Fact]
     public async Task The_relayer_nonce_lock_is_held_across_connections()
     {
         var locks = gateway.Services.GetService(typeof(Mirrorstage.X402.Evm.IRelayerNonceLock)) as Mirrorstage.X402.Evm.IRelayerNonceLock;

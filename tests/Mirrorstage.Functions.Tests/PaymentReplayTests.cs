@@ -164,4 +164,21 @@ public class PaymentReplayTests(PaidGateway gateway)
         var after = Directory.Exists(gateway.BlobFolder) ? Directory.EnumerateFiles(gateway.BlobFolder, "*", SearchOption.AllDirectories).Count() : 0;
         Assert.True(before == after, $"{name}: {after - before} blobs written");
     }
+
+    [Fact]
+    public async Task A_payment_its_own_terms_refuse_answers_402_before_the_photo_is_stored()
+    {
+        var solana = (await AcceptsAsync())[1];
+        var feePayer = Base58.Decode(solana.Extra!["feePayer"]!.GetValue<string>());
+        var short1 = SolanaPayments.Transaction(new SolanaPayments.Tx { FeePayerKey = feePayer, Amount = ulong.Parse(solana.Amount) - 1, Memo = Guid.NewGuid().ToString("N") });
+        gateway.Facilitator.Reset();
+        var before = Directory.Exists(gateway.BlobFolder) ? Directory.EnumerateFiles(gateway.BlobFolder, "*", SearchOption.AllDirectories).Count() : 0;
+
+        var response = await _client.SendAsync(CreateSession(SessionForm(TestImages.FreshAstronaut()), X402Headers.Encode(SolanaPayments.PayloadOf(Convert.ToBase64String(short1), solana))));
+
+        await AssertErrorAsync(response, 402, "payment_invalid");
+        var after = Directory.Exists(gateway.BlobFolder) ? Directory.EnumerateFiles(gateway.BlobFolder, "*", SearchOption.AllDirectories).Count() : 0;
+        Assert.Equal(before, after);
+        Assert.Equal((0, 0), (gateway.Facilitator.Verifies, gateway.Facilitator.Settles));
+    }
 }

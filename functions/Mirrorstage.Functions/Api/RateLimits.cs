@@ -23,22 +23,27 @@ public sealed class RateLimitOptions
     /// <summary>Paid creates and extends per paying wallet (x402 payer or credit wallet).</summary>
     public int PaidPerWallet { get; set; } = 20;
 
+    /// <summary>Paid creates and extends per client IP, whatever wallet they name: a wallet is only a claim until
+    /// the payment settles, so a caller rotating fresh wallets is bounded by its address.</summary>
+    public int PaidPerClientIp { get; set; } = 120;
+
     public double WindowSeconds { get; set; } = 60;
 }
 
-/// <summary>Which budget a request spends, decided from the request line and headers alone (nothing is read
-/// or verified here): null for the requests that are not limited (status, end, health, terms).</summary>
+/// <summary>Which budgets a request spends, decided from the request line and headers alone (nothing is read
+/// or verified here): its client IP's (unpaid or paid), and for a paid request the wallet it names. None for the
+/// requests that are not limited (status, end, health, terms).</summary>
 public static class RateLimitBudget
 {
-    public static string? For(HttpRequest request)
+    public static (string? Ip, string? Wallet) For(HttpRequest request)
     {
         var path = request.Path.Value ?? "";
         var paying = HttpMethods.IsPost(request.Method) && (path == "/v1/sessions" || (path.StartsWith("/v1/sessions/", StringComparison.Ordinal) && path.EndsWith("/extend", StringComparison.Ordinal)));
         var viewing = (HttpMethods.IsPost(request.Method) && path.StartsWith("/v1/sessions/", StringComparison.Ordinal) && path.EndsWith("/share", StringComparison.Ordinal))
                       || (HttpMethods.IsGet(request.Method) && (path.StartsWith("/v1/view/", StringComparison.Ordinal) || path.StartsWith("/view/", StringComparison.Ordinal)));
-        if (!paying && !viewing) return null;
-        if (paying && Wallet(request) is { } wallet) return "wallet:" + wallet;
-        return "ip:" + (request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        if (!paying && !viewing) return (null, null);
+        var ip = request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        return paying && Wallet(request) is { } wallet ? ("paid-ip:" + ip, "wallet:" + wallet) : ("ip:" + ip, null);
     }
 
     /// <summary>The wallet a paid request names: the x402 EVM payer, or the credit challenge's wallet. A payment
@@ -67,22 +72,24 @@ public static class RateLimits
     public static void AddRateLimits(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
-            .Validate(o => o.UnpaidPerClientIp > 0 && o.PaidPerWallet > 0 && o.WindowSeconds > 0,
-                "Mirrorstage:RateLimits: UnpaidPerClientIp, PaidPerWallet and WindowSeconds must be above 0.")
+            .Validate(o => o.UnpaidPerClientIp > 0 && o.PaidPerWallet > 0 && o.PaidPerClientIp > 0 && o.WindowSeconds > 0,
+                "Mirrorstage:RateLimits: UnpaidPerClientIp, PaidPerWallet, PaidPerClientIp and WindowSeconds must be above 0.")
             .ValidateOnStart();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((o, limits) =>
         {
             var l = limits.Value;
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                (l.Enabled ? RateLimitBudget.For(http.Request) : null) is not { } budget
-                    ? RateLimitPartition.GetNoLimiter("unlimited")
-                    : RateLimitPartition.GetFixedWindowLimiter(budget, key => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = key.StartsWith("wallet:", StringComparison.Ordinal) ? l.PaidPerWallet : l.UnpaidPerClientIp,
-                        Window = TimeSpan.FromSeconds(l.WindowSeconds),
-                        QueueLimit = 0,
-                    }));
+            PartitionedRateLimiter<HttpContext> Budget(Func<(string? Ip, string? Wallet), string?> pick, Func<string, int> permits) =>
+                PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                    (l.Enabled ? pick(RateLimitBudget.For(http.Request)) : null) is not { } budget
+                        ? RateLimitPartition.GetNoLimiter("unlimited")
+                        : RateLimitPartition.GetFixedWindowLimiter(budget, key => new FixedWindowRateLimiterOptions
+                        {
+                            PermitLimit = permits(key), Window = TimeSpan.FromSeconds(l.WindowSeconds), QueueLimit = 0,
+                        }));
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                Budget(b => b.Ip, key => key.StartsWith("paid-ip:", StringComparison.Ordinal) ? l.PaidPerClientIp : l.UnpaidPerClientIp),
+                Budget(b => b.Wallet, _ => l.PaidPerWallet));
             o.OnRejected = async (context, ct) =>
             {
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after)

@@ -53,19 +53,28 @@ public sealed class PaymentGate(
 
     /// <summary>The answer to a retry of a payment already recorded (its session, or 409 without the client's key),
     /// or null when this payment is new. Asked before capacity: a full fleet must not refuse what was paid.</summary>
-    public async Task<PaidFor?> RecordedAsync(PaymentDemand demand, PaymentAttempt attempt) =>
+    private async Task<PaidFor?> RecordedAsync(PaymentDemand demand, PaymentAttempt attempt) =>
         await settlements.FindRecordAsync(attempt.Identity.Key) is { } recorded ? replies.Replay(recorded, demand, attempt) : null;
 
-    public async Task<PaidFor> PayAsync(HttpContext http, PaymentDemand demand, PaymentAttempt attempt, PaidOrder order, CancellationToken ct)
+    /// <summary>Everything about a payment that costs no more than a store lookup and a signature check, asked
+    /// before the photo is examined or stored and before a render slot is held: a retry of a recorded payment
+    /// gets its answer (returned), one another request is settling gets 409, the wrong wallet 403, and a payment
+    /// that breaks the scheme's rules (signature, amount, destination, window) 402.</summary>
+    public async Task<PaidFor?> PrecheckAsync(HttpContext http, PaymentDemand demand, PaymentAttempt attempt, CancellationToken ct)
     {
-        var key = attempt.Identity.Key;
         if (await RecordedAsync(demand, attempt) is { } again) return again;
-        if (await claims.FindAsync(key, ct) is { } held) throw replies.InProgress(held);
-
+        if (await claims.FindAsync(attempt.Identity.Key, ct) is { } held) throw replies.InProgress(held);
         if (attempt.Identity.Payer is { } evmPayer) demand.CheckPayer?.Invoke(evmPayer);
         var network = payments.Value.Enabled.First(n => n.Network == attempt.Requirement.Network);
         if (network.VerifyLocally && ExactSchemeRules.Check(attempt.Payload, attempt.Requirement, clock.GetUtcNow()) is { } refused)
             throw required.Build(http, Ours(demand), demand, "payment_invalid", $"The payment was refused: {refused.InvalidReason} ({refused.InvalidMessage}).");
+        return null;
+    }
+
+    public async Task<PaidFor> PayAsync(HttpContext http, PaymentDemand demand, PaymentAttempt attempt, PaidOrder order, CancellationToken ct)
+    {
+        var key = attempt.Identity.Key;
+        if (await PrecheckAsync(http, demand, attempt, ct) is { } again) return again;
 
         var claim = new PaymentClaim
         {
@@ -145,11 +154,19 @@ public sealed class PaymentGate(
         }
         if (!settled.Success)
         {
-            // A failure is not believed when the chain shows the money moved anyway (the authorization was front-run,
-            // or already submitted): then it is served. Ambiguous sends never get here: they throw SettlementUnknownException.
-            var verdict = await probes.ProbeAsync(attempt.Payload, attempt.Requirement, settled.Transaction is { Length: > 0 } t ? t : null);
-            if (verdict is ChainVerdict.Moved moved)
-                return await settlements.RecordAsync(claim, attempt.Requirement, settled with { Success = true, Transaction = moved.Transaction, Payer = moved.Payer ?? settled.Payer ?? payer }, demand, attempt);
+            // A failure is believed only when the chain confirms nothing moved. Moved (front-run, already submitted):
+            // served. Pending (a broadcast not yet mined, an authorization still usable, a chain that could not be
+            // asked): the outcome is unknown and goes to the reconciler. No chain to ask: the facilitator's word.
+            var known = settled.Transaction is { Length: > 0 } t ? t : null;
+            switch (await probes.ProbeAsync(attempt.Payload, attempt.Requirement, known))
+            {
+                case ChainVerdict.Moved moved:
+                    return await settlements.RecordAsync(claim, attempt.Requirement, settled with { Success = true, Transaction = moved.Transaction, Payer = moved.Payer ?? settled.Payer ?? payer }, demand, attempt);
+                case ChainVerdict.Pending pending:
+                    log.LogWarning("Settlement of payment {PaymentKey} failed ({Reason}) but the chain is not final: {Why}", claim.Id, settled.ErrorReason, pending.Why);
+                    await claims.MarkUnknownAsync(claim, known);
+                    throw replies.Unknown();
+            }
             await claims.ReleaseAsync(claim.Id);
             throw new ApiException(402, "payment_settlement_failed",
                 $"Settlement failed: {settled.ErrorReason ?? "unknown"}{(settled.ErrorMessage is { } m ? $" ({m})" : "")}. Nothing was charged.",

@@ -51,8 +51,9 @@ public static class CreateSession
             }, form.Wallet);
         // Cheap before costly: a malformed PAYMENT-SIGNATURE is refused before the photo is examined or stored.
         var attempt = payments.Read(http, demand);
-        // A retry of a payment already recorded gets its session even when the fleet is full now (often with it).
-        if (attempt is not null && await payments.RecordedAsync(demand, attempt) is { } again)
+        // A retry of a payment already recorded gets its session even when the fleet is full now (often with it);
+        // a payment refused by its own signature or terms costs no face detection, blob write or render slot.
+        if (attempt is not null && await payments.PrecheckAsync(http, demand, attempt, ct) is { } again)
             return await CreatedAsync(http, store, responses, again, readySeconds: 0);
 
         var image = images.Process(form.Image);

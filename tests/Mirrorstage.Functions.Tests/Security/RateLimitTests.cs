@@ -5,12 +5,14 @@ using static Mirrorstage.Functions.Tests.Support.Requests;
 
 namespace Mirrorstage.Functions.Tests.Security;
 
-/// <summary>A paying gateway with small fair-use budgets: 3 unpaid requests per client IP, 2 paid per wallet.</summary>
+/// <summary>A paying gateway with small fair-use budgets: 3 unpaid requests per client IP, 2 paid per wallet,
+/// 5 paid per client IP.</summary>
 public sealed class LimitedGateway() : GatewayFactory(new Dictionary<string, string?>(PaidGateway.Settings)
 {
     ["Mirrorstage:RateLimits:Enabled"] = "true",
     ["Mirrorstage:RateLimits:UnpaidPerClientIp"] = "3",
     ["Mirrorstage:RateLimits:PaidPerWallet"] = "2",
+    ["Mirrorstage:RateLimits:PaidPerClientIp"] = "5",
     ["Mirrorstage:RateLimits:WindowSeconds"] = "600",
 })
 {
@@ -69,5 +71,22 @@ public class RateLimitTests(LimitedGateway gateway) : IClassFixture<LimitedGatew
         // Another wallet from the same address has its own budget; paid creates do not spend the IP's.
         Assert.Equal(201, (int)(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), Payment(accepted, walletB)))).StatusCode);
         await AssertErrorAsync(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut))), 402, "payment_required");
+    }
+
+    [Fact]
+    public async Task A_caller_rotating_wallets_is_bounded_by_its_address()
+    {
+        _ = gateway.Server;
+        var accepted = DecodeRequired(await gateway.From("203.0.113.40").SendAsync(CreateSession(SessionForm(TestImages.Astronaut)))).Accepts[0];
+        var client = gateway.From("203.0.113.41");
+        string Wallet(int i) => "0x00000000000000000000000000000000000000E" + i;
+
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(201, (int)(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), Payment(accepted, Wallet(i))))).StatusCode);
+        gateway.Facilitator.Reset();
+        await AssertLimitedAsync(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), Payment(accepted, Wallet(7)))));
+        Assert.Equal(0, gateway.Facilitator.Settles);
+
+        Assert.Equal(201, (int)(await gateway.From("203.0.113.42").SendAsync(CreateSession(SessionForm(TestImages.Astronaut), Payment(accepted, Wallet(8))))).StatusCode);
     }
 }
