@@ -25,4 +25,24 @@ public class StartupValidationTests
         var e = await StartupRefusal.OfAsync(new Dictionary<string, string?> { ["Mirrorstage:Pricing:PricePerMinuteUsd"] = "0.0000001" });
         Assert.True(e.ToString().Contains("whole number of USDC atomic units"), e.ToString());
     }
+
+    [Fact]
+    public async Task A_paying_gateway_without_a_writable_payment_journal_stops_at_start()
+    {
+        var blocked = Path.Combine(Path.GetTempPath(), "ms-journal-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllTextAsync(blocked, "a file where the journal folder should be");
+        try
+        {
+            var e = await StartupRefusal.OfAsync(new Dictionary<string, string?>(PaidGateway.Settings)
+            {
+                ["Mirrorstage:Payments:Journal:Folder"] = Path.Combine(blocked, "journal"),
+            });
+            Assert.True(e.ToString().Contains("Mirrorstage:Payments:Journal:Folder"), e.ToString());
+            Assert.Contains(blocked, e.Message);
+        }
+        finally
+        {
+            File.Delete(blocked);
+        }
+    }
 }

@@ -18,19 +18,40 @@ public sealed class PaymentJournal(IOptions<PaymentJournalOptions> options, ILog
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private string Folder => Path.GetFullPath(options.Value.Folder);
 
-    public async Task WriteAsync(JournalEntry entry)
+    public Task WriteAsync(JournalEntry entry) =>
+        WriteDurablyAsync(PathOf(entry.Claim.Id), file => JsonSerializer.SerializeAsync(file, entry, Json));
+
+    /// <summary>Written beside, fsync'd, renamed into place, and the rename fsync'd.</summary>
+    private async Task WriteDurablyAsync(string path, Func<Stream, Task> write)
     {
         Directory.CreateDirectory(Folder);
-        var path = PathOf(entry.Claim.Id);
         var temp = path + ".tmp";
         await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
         {
-            await JsonSerializer.SerializeAsync(file, entry, Json);
+            await write(file);
             await file.FlushAsync();
             file.Flush(flushToDisk: true);
         }
         File.Move(temp, path, overwrite: true);
         SyncFolder();
+    }
+
+    /// <summary>Throws, naming the folder and the setting, unless an entry can be written, synced and removed
+    /// there: a paying gateway must not find out only after money moved that it has nowhere to keep it.</summary>
+    public async Task EnsureWritableAsync()
+    {
+        var probe = Path.Combine(Folder, "write-probe-" + Guid.NewGuid().ToString("N")); // not *.json: never replayed
+        try
+        {
+            await WriteDurablyAsync(probe, file => file.WriteAsync("probe"u8.ToArray()).AsTask());
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException(
+                $"The payment journal folder {Folder} is not writable ({e.Message}). A paying gateway keeps settlements there " +
+                $"until the store records them: set {PaymentJournalOptions.Section}:Folder to a durable, writable folder.", e);
+        }
     }
 
     public void Remove(string paymentKey)

@@ -1,12 +1,21 @@
 using Microsoft.Extensions.Options;
+using Mirrorstage.Events.Pricing;
+using Mirrorstage.X402;
 
 namespace Mirrorstage.Functions.Payments;
 
 /// <summary>Records the journal's settlements once the store takes them again (also those a crashed gateway left
-/// behind at start). Entries younger than a few seconds belong to requests still recording them.</summary>
+/// behind at start). Entries younger than a few seconds belong to requests still recording them. A gateway that
+/// charges does not start without a writable journal.</summary>
 public sealed class PaymentJournalReplayer(PaymentJournal journal, PaymentFulfilment fulfilment, IOptions<PaymentJournalOptions> options,
-    TimeProvider clock, ILogger<PaymentJournalReplayer> log) : BackgroundService
+    IOptions<PricingOptions> pricing, IOptions<PaymentOptions> payments, TimeProvider clock, ILogger<PaymentJournalReplayer> log) : BackgroundService
 {
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (pricing.Value.PricePerMinuteUsd > 0 && payments.Value.Enabled.Any()) await journal.EnsureWritableAsync();
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var every = TimeSpan.FromSeconds(Math.Max(1, options.Value.ReplaySeconds));
