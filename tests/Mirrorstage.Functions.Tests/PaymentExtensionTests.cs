@@ -70,6 +70,37 @@ public class PaymentExtensionTests(PaidGateway gateway)
     }
 
     [Fact]
+    public async Task A_client_that_aborts_an_extension_during_settlement_gets_it_on_retry_and_pays_once()
+    {
+        const string payer = "0x00000000000000000000000000000000000000E2";
+        var (id, token) = await CreatePaidAsync(payer);
+        var accepted = DecodeRequired(await _client.SendAsync(Extend(id, token))).Accepts[0];
+        var payment = Payment(accepted, payer, "slow_settle");
+        gateway.Facilitator.Reset();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gateway.Facilitator.SettleStarted = started;
+        using var abort = new CancellationTokenSource();
+        var first = _client.SendAsync(Extend(id, token).WithPayment(payment), abort.Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        abort.Cancel(); // the client goes away while the facilitator settles
+        gateway.Facilitator.SettleStarted = null;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+
+        HttpResponseMessage retry;
+        while ((int)(retry = await _client.SendAsync(Extend(id, token).WithPayment(payment))).StatusCode == 409)
+        {
+            await AssertErrorAsync(retry, 409, "payment_in_progress");
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(200, (int)retry.StatusCode);
+        Assert.Equal(1, gateway.Facilitator.Settles);
+        var events = await gateway.EventsOfAsync(id);
+        Assert.Single(events.OfType<SessionExtended>());
+        Assert.Equal(2, events.OfType<PaymentSettled>().Count()); // the creation's and the extension's
+    }
+
+    [Fact]
     public async Task An_extension_can_be_paid_with_the_wallets_credits()
     {
         var key = EthECKey.GenerateKey();
