@@ -123,6 +123,30 @@ public class CreditPaymentTests(PaidGateway gateway)
     }
 
     [Fact]
+    public async Task A_Solana_signature_in_base64_has_one_spelling()
+    {
+        var secret = new byte[32];
+        Ed25519.GeneratePrivateKey(new Org.BouncyCastle.Security.SecureRandom(), secret);
+        var pub = new byte[32];
+        Ed25519.GeneratePublicKey(secret, 0, pub, 0);
+        var wallet = Base58.Encode(pub);
+        await GrantAsync(wallet, 1_000_000);
+        var challenge = await ChallengeAsync(wallet);
+        var text = Encoding.UTF8.GetBytes(TextOf(challenge));
+        var sig = new byte[64];
+        Ed25519.Sign(secret, 0, text, 0, text.Length, sig, 0);
+        var canonical = Convert.ToBase64String(sig); // 64 bytes: the last quantum carries 4 spare bits before "=="
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        var last = canonical[^3];
+        var respelled = canonical[..^3] + alphabet[alphabet.IndexOf(last) | 1] + "==";
+        Assert.Equal(sig, Convert.FromBase64String(respelled)); // the same bytes to a lenient decoder
+
+        await AssertErrorAsync(await _client.SendAsync(Paid(wallet, challenge, respelled)), 402, "credit_signature_invalid");
+        Assert.Equal(1_000_000, await BalanceAsync(wallet));
+        Assert.Equal(201, (int)(await _client.SendAsync(Paid(wallet, challenge, canonical))).StatusCode);
+    }
+
+    [Fact]
     public async Task A_signature_by_another_key_spends_nothing()
     {
         var (_, wallet) = NewEvmWallet();

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Mirrorstage.Events.Wallets;
 using Mirrorstage.Functions.Api;
+using Mirrorstage.X402;
 using Mirrorstage.X402.Evm;
 using Mirrorstage.X402.Svm;
 
@@ -84,9 +85,8 @@ public sealed class CreditChallenges(IOptions<GatewayOptions> options, TimeProvi
         if (!Base58.TryDecode(wallet, 32, out var publicKey)) return false;
         if (!Base58.TryDecode(signature, 64, out var ed))
         {
-            ed = new byte[96];
-            if (!Convert.TryFromBase64String(signature, ed, out var n) || n != 64) return false;
-            ed = ed[..64];
+            if (!CanonicalBase64.TryDecode(signature, 64, out var b64) || b64.Length != 64) return false; // one spelling, as for payments
+            ed = b64;
         }
         return Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.Verify(ed, 0, publicKey, 0, text, 0, text.Length);
     }
