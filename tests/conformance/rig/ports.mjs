@@ -8,6 +8,7 @@ export const ports = {
   gatewaySvm: base + 3, // Solana, settling through the official SVM facilitator
   gatewaySvmLossy: base + 4, // Solana, whose settlement answers are lost (reconciliation)
   gatewayRecovery: base + 5, // EVM, recovery from lost answers and store outages
+  gatewayCapacity: base + 6, // EVM, a fixed fleet whose free slots the suite plants
   facilitator: base + 10, // official EVM facilitator
   svmFacilitator: base + 11, // official SVM facilitator
   svmLossyFacilitator: base + 12, // the same facilitator, losing its settlement answers
