@@ -147,9 +147,18 @@ public sealed class PaymentGate(
         {
             // A failure is not believed when the chain shows the money moved anyway (the authorization was front-run,
             // or already submitted): then it is served. Ambiguous sends never get here: they throw SettlementUnknownException.
-            var verdict = await probes.ProbeAsync(attempt.Payload, attempt.Requirement, settled.Transaction is { Length: > 0 } t ? t : null);
+            var sent = settled.Transaction is { Length: > 0 } t ? t : null;
+            var verdict = await probes.ProbeAsync(attempt.Payload, attempt.Requirement, sent);
             if (verdict is ChainVerdict.Moved moved)
                 return await settlements.RecordAsync(claim, attempt.Requirement, settled with { Success = true, Transaction = moved.Transaction, Payer = moved.Payer ?? settled.Payer ?? payer }, demand, attempt);
+            // x402's settlement_pending: the facilitator sent the transaction and stopped waiting for it. It may still
+            // land, so it is unknown (the reconciler follows the named transaction), never "nothing was charged".
+            if (settled.ErrorReason == SettlementPending && verdict is not ChainVerdict.NotMoved)
+            {
+                log.LogWarning("Settlement of payment {PaymentKey} is pending in {Transaction}", claim.Id, sent);
+                await claims.MarkUnknownAsync(claim, sent);
+                throw replies.Unknown();
+            }
             await claims.ReleaseAsync(claim.Id);
             throw new ApiException(402, "payment_settlement_failed",
                 $"Settlement failed: {settled.ErrorReason ?? "unknown"}{(settled.ErrorMessage is { } m ? $" ({m})" : "")}. Nothing was charged.",
@@ -164,6 +173,9 @@ public sealed class PaymentGate(
         return ours.Count > 0 ? ours
             : throw new ApiException(503, "payments_not_configured", "This gateway charges for sessions but has no payment network enabled.");
     }
+
+    /// <summary>The settle failure reason x402 facilitators give for a transaction sent but not yet confirmed.</summary>
+    private const string SettlementPending = "settlement_pending";
 
     public static long AmountOf(PaymentRequirements r) => long.Parse(r.Amount, CultureInfo.InvariantCulture);
 }
