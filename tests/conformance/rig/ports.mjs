@@ -10,6 +10,7 @@ export const ports = {
   gatewayRecovery: base + 5, // EVM, recovery from lost answers and store outages
   gatewayCapacity: base + 6, // EVM, a fixed fleet whose free slots the suite plants
   gatewaySvmPending: base + 7, // Solana, whose facilitator gives up waiting for confirmation (reconciliation)
+  gatewayAgentPlugin: base + 8, // EVM, charging the LiveKit Agents plugin (integrations/livekit-agents)
   facilitator: base + 10, // official EVM facilitator
   svmFacilitator: base + 11, // official SVM facilitator
   svmLossyFacilitator: base + 12, // the same facilitator, losing its settlement answers
