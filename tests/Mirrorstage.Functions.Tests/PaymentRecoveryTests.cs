@@ -142,6 +142,27 @@ public class PaymentRecoveryTests(PaidGateway gateway)
     }
 
     [Fact]
+    public async Task A_settlement_reported_pending_is_unknown_until_the_chain_shows_its_transaction_moved()
+    {
+        var accepted = await AcceptedAsync();
+        var nonce = NewNonce();
+        var payment = Payment(accepted, Payer, "settle_pending", nonce);
+        var key = Guid.NewGuid().ToString();
+        gateway.Probes.Say(nonce, new ChainVerdict.Pending("scripted: not confirmed yet"));
+        await AssertErrorAsync(await SendAsync(payment, key), 503, "settlement_unknown");
+        await AssertErrorAsync(await SendAsync(payment, key), 409, "payment_in_progress");
+        var claim = await ClaimAsync(nonce, accepted);
+        Assert.Equal((ClaimStates.Unknown, ScriptedFacilitator.TransactionOf(payment)), (claim!.State, claim.Transaction));
+
+        gateway.Probes.Say(nonce, new ChainVerdict.Moved(claim.Transaction!, Payer));
+        await gateway.Hosted<PaymentReconciler>().ReconcileAsync(default);
+
+        var served = await SendAsync(payment, key);
+        Assert.Equal(201, (int)served.StatusCode);
+        Assert.Equal(claim.Transaction, Assert.Single(await SettledAsync((await JsonAsync(served))["session_id"]!.GetValue<string>())).Transaction);
+    }
+
+    [Fact]
     public async Task The_relayer_nonce_lock_is_held_across_connections()
     {
         var locks = gateway.Services.GetService(typeof(Mirrorstage.X402.Evm.IRelayerNonceLock)) as Mirrorstage.X402.Evm.IRelayerNonceLock;

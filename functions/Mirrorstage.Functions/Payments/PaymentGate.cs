@@ -156,16 +156,19 @@ public sealed class PaymentGate(
         {
             // A failure is believed only when the chain confirms nothing moved. Moved (front-run, already submitted):
             // served. Pending (a broadcast not yet mined, an authorization still usable, a chain that could not be
-            // asked): the outcome is unknown and goes to the reconciler. No chain to ask: the facilitator's word.
-            var known = settled.Transaction is { Length: > 0 } t ? t : null;
-            switch (await probes.ProbeAsync(attempt.Payload, attempt.Requirement, known))
+            // asked), or x402's settlement_pending (sent, the facilitator stopped waiting) with no chain to ask: the
+            // outcome is unknown and goes to the reconciler, which follows the named transaction. Otherwise, with no
+            // chain to ask, the facilitator's word.
+            var sent = settled.Transaction is { Length: > 0 } t ? t : null;
+            var verdict = await probes.ProbeAsync(attempt.Payload, attempt.Requirement, sent);
+            if (verdict is ChainVerdict.Moved moved)
+                return await settlements.RecordAsync(claim, attempt.Requirement, settled with { Success = true, Transaction = moved.Transaction, Payer = moved.Payer ?? settled.Payer ?? payer }, demand, attempt);
+            if (verdict is ChainVerdict.Pending || (verdict is null && settled.ErrorReason == SettlementPending))
             {
-                case ChainVerdict.Moved moved:
-                    return await settlements.RecordAsync(claim, attempt.Requirement, settled with { Success = true, Transaction = moved.Transaction, Payer = moved.Payer ?? settled.Payer ?? payer }, demand, attempt);
-                case ChainVerdict.Pending pending:
-                    log.LogWarning("Settlement of payment {PaymentKey} failed ({Reason}) but the chain is not final: {Why}", claim.Id, settled.ErrorReason, pending.Why);
-                    await claims.MarkUnknownAsync(claim, known);
-                    throw replies.Unknown();
+                log.LogWarning("Settlement of payment {PaymentKey} failed ({Reason}) in {Transaction} but the chain is not final: {Why}",
+                    claim.Id, settled.ErrorReason, sent, (verdict as ChainVerdict.Pending)?.Why ?? "no chain to ask");
+                await claims.MarkUnknownAsync(claim, sent);
+                throw replies.Unknown();
             }
             await claims.ReleaseAsync(claim.Id);
             throw new ApiException(402, "payment_settlement_failed",
@@ -181,6 +184,9 @@ public sealed class PaymentGate(
         return ours.Count > 0 ? ours
             : throw new ApiException(503, "payments_not_configured", "This gateway charges for sessions but has no payment network enabled.");
     }
+
+    /// <summary>The settle failure reason x402 facilitators give for a transaction sent but not yet confirmed.</summary>
+    private const string SettlementPending = "settlement_pending";
 
     public static long AmountOf(PaymentRequirements r) => long.Parse(r.Amount, CultureInfo.InvariantCulture);
 }

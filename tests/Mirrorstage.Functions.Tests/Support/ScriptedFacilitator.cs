@@ -45,6 +45,7 @@ public sealed class ScriptedFacilitator : IFacilitator, IFacilitatorRouter
         switch (script)
         {
             case "settle_fails": return new SettleResponse(false, "", requirements.Network, Payer(payload), "insufficient_funds", "scripted");
+            case "settle_pending": return new SettleResponse(false, transaction, requirements.Network, Payer(payload), "settlement_pending", "scripted: sent, not confirmed in time");
             case "settle_unavailable": throw new FacilitatorUnavailableException("scripted outage");
             case "broadcast_unconfirmed": throw new SettlementUnknownException("scripted: sent, no receipt", transaction);
         }

@@ -38,6 +38,15 @@ const payer = () => solana.payers[0];
 const requirements = () => requirementsOf(gateway.url);
 const post = (signature, form) => postTo(gateway.url, signature, form);
 
+/** What the rig's Solana says of a signature, asked over its JSON-RPC as any client would: its status and transaction. */
+async function onChain(signature) {
+  const ask = async (method, params) => (await (await fetch(solana.url, { method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })).json()).result;
+  const status = (await ask("getSignatureStatuses", [[signature], { searchTransactionHistory: true }])).value[0];
+  const transaction = await ask("getTransaction", [signature, { encoding: "json", maxSupportedTransactionVersion: 0 }]);
+  return { status, transaction };
+}
+
 /** Every balance a payment could move: the payer's and payTo's tokens, the fee payer's lamports and tokens. */
 async function balances(owner = payer().address) {
   return [await solana.balanceOf(owner), await solana.balanceOf(solana.payTo), solana.svm.getBalance(solana.feePayer.address), await solana.balanceOf(solana.feePayer.address)];
@@ -86,6 +95,11 @@ describe("Solana, settled by the official facilitator", () => {
     assert.equal(response.status, 200, JSON.stringify(body));
     assert.equal(body.total_remaining_seconds, 25 * 60);
     const settled = decode(response.headers.get("PAYMENT-RESPONSE")).transaction;
+    const landed = await onChain(settled);
+    assert.equal(landed.status?.confirmationStatus, "finalized", "the VM recorded the extension's transaction");
+    assert.equal(landed.status.err, null);
+    assert.equal(landed.transaction?.meta.err, null);
+    assert.equal(landed.transaction.transaction.signatures[0], settled);
     assert.equal(psql(`select data->>'Transaction' from mirrorstage.mt_events where type = 'payment_settled' and stream_id = '${created.session_id}' and data->>'Transaction' = '${settled}'`), settled);
     const [afterExtend, payToAfter] = await balances();
     assert.equal(before - afterExtend, 1_000_000n);
@@ -107,6 +121,7 @@ describe("Solana, settled by the official facilitator", () => {
     // facilitator refuses.
     const official = await askOfficial(facilitator, "settle", decode(used), decode(used).accepted);
     assert.equal(official.success, false, JSON.stringify(official));
+    assert.equal(official.errorReason, "duplicate_settlement", JSON.stringify(official));
     assert.deepEqual(await balances(), before);
   });
 
@@ -118,15 +133,38 @@ describe("Solana, settled by the official facilitator", () => {
     assert.equal(respelled.length, 5);
     const before = await balances();
     const responses = await Promise.all([...Array(5).fill(signature), ...respelled].map((s) => post(s)));
-    const statuses = responses.map((r) => r.status);
-    t.diagnostic(`statuses (five copies, then five re-spellings): ${statuses}`);
-    const ids = new Set(await Promise.all(responses.filter((r) => r.status === 201).map(async (r) => (await r.json()).session_id)));
-    assert.equal(ids.size, 1, `statuses ${statuses}`);
-    assert.ok(statuses.every((s) => [201, 400, 402, 409].includes(s)), `statuses ${statuses}`);
+    const answers = await Promise.all(responses.map(async (r) => ({ status: r.status, body: await r.json() })));
+    t.diagnostic(`answers (five copies, then five re-spellings): ${answers.map((a) => `${a.status} ${a.body.error?.code ?? "created"}`)}`);
+    const [copies, respellingAnswers] = [answers.slice(0, 5), answers.slice(5)];
+    // The copies race for one claim: one is served, the others are told it is being settled or already used.
+    const served = copies.filter((a) => a.status === 201);
+    assert.equal(served.length, 1, JSON.stringify(copies));
+    for (const refused of copies.filter((a) => a.status !== 201)) {
+      assert.equal(refused.status, 409, JSON.stringify(refused.body));
+      assert.ok(["payment_in_progress", "payment_already_used"].includes(refused.body.error.code), JSON.stringify(refused.body));
+      assert.ok(!JSON.stringify(refused.body).includes("sk_"), "no token for a copy");
+    }
+    // A re-spelling is refused as malformed before anything is claimed or sent.
+    for (const { status, body } of respellingAnswers) {
+      assert.equal(status, 400, JSON.stringify(body));
+      assert.equal(body.error.code, "invalid_payment_signature");
+      assert.match(body.error.message, /canonical standard base64/);
+    }
     const [payerBefore, payToBefore] = before;
-    const [payerAfter, payToAfter] = await balances();
+    const after = await balances();
+    const [payerAfter, payToAfter] = after;
     assert.equal(payerBefore - payerAfter, PRICE_15_MIN);
     assert.equal(payToAfter - payToBefore, PRICE_15_MIN);
+    // The official facilitator, asked to settle the same transaction again in any spelling, refuses too: a spelling
+    // its decoder reads (spare trailing bits) as the settlement it already made, one with whitespace as undecodable.
+    for (const copy of [signature, ...respelled]) {
+      const payload = decode(copy);
+      const official = await askOfficial(facilitator, "settle", payload, accepted);
+      assert.equal(official.success, false, JSON.stringify(official));
+      const expected = /\s/.test(payload.payload.transaction) ? "invalid_exact_svm_payload_transaction_could_not_be_decoded" : "duplicate_settlement";
+      assert.equal(official.errorReason, expected, JSON.stringify(official));
+    }
+    assert.deepEqual(await balances(), after);
   });
 
   // [name, how the transaction differs, the gateway's own reason, the official facilitator's reason]

@@ -4,13 +4,14 @@ import { createServer } from "node:http";
 import { x402Facilitator } from "@x402/core/facilitator";
 import { toFacilitatorEvmSigner } from "@x402/evm";
 import { ExactEvmScheme } from "@x402/evm/exact/facilitator";
-import { createWalletClient, http, publicActions } from "viem";
+import { createWalletClient, http, nonceManager, publicActions } from "viem";
 import { KEYS } from "./chain.mjs";
 import { privateKeyToAccount } from "viem/accounts";
 import { ports } from "./ports.mjs";
 
 export async function startFacilitator(chain, { port = ports.facilitator } = {}) {
-  const account = privateKeyToAccount(KEYS[1]);
+  // Settlements may run concurrently: the account hands out its nonces itself, as a facilitator's must.
+  const account = privateKeyToAccount(KEYS[1], { nonceManager });
   const client = createWalletClient({ account, chain: chain.chain, transport: http(chain.rpcUrl) }).extend(publicActions);
   const signer = toFacilitatorEvmSigner({
     address: account.address,

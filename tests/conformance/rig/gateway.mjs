@@ -10,16 +10,17 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".
 export const pgPort = process.env.MIRRORSTAGE_PG_PORT ?? "55432";
 export const database = "mirrorstage_conformance";
 
-export function psql(sql) {
-  return execFileSync("psql", ["-h", "127.0.0.1", "-p", pgPort, "-U", "postgres", "-d", database, "-At", "-c", sql], { encoding: "utf8" }).trim();
+export function psql(sql, name = database) {
+  return execFileSync("psql", ["-h", "127.0.0.1", "-p", pgPort, "-U", "postgres", "-d", name, "-At", "-c", sql], { encoding: "utf8" }).trim();
 }
 
-// A new database per run: the suite checks what this run recorded.
-export function createDatabase() {
+// A new database per run: the suite checks what this run recorded. Gateways that must not see each other's payments
+// (each reconciler works every claim in its store) get databases of their own.
+export function createDatabase(name = database) {
   const exists = execFileSync("psql", ["-h", "127.0.0.1", "-p", pgPort, "-U", "postgres", "-d", "postgres", "-At", "-c",
-    `select 1 from pg_database where datname = '${database}'`], { encoding: "utf8" }).trim();
-  if (exists) execFileSync("psql", ["-h", "127.0.0.1", "-p", pgPort, "-U", "postgres", "-d", "postgres", "-c", `drop database ${database} with (force)`]);
-  execFileSync("psql", ["-h", "127.0.0.1", "-p", pgPort, "-U", "postgres", "-d", "postgres", "-c", `create database ${database}`]);
+    `select 1 from pg_database where datname = '${name}'`], { encoding: "utf8" }).trim();
+  if (exists) execFileSync("psql", ["-h", "127.0.0.1", "-p", pgPort, "-U", "postgres", "-d", "postgres", "-c", `drop database ${name} with (force)`]);
+  execFileSync("psql", ["-h", "127.0.0.1", "-p", pgPort, "-U", "postgres", "-d", "postgres", "-c", `create database ${name}`]);
 }
 
 /** The EVM suites' gateway ports (see ports.mjs). */
@@ -30,14 +31,14 @@ export function postgres(verb) {
   execFileSync("bash", [path.join(repo, "scripts", "postgres.sh"), verb], { stdio: "ignore" });
 }
 
-export async function startGateway({ port, network, settings = {} }) {
+export async function startGateway({ port, network, settings = {}, store = database }) {
   const bin = process.env.MIRRORSTAGE_GATEWAY_BIN ?? path.join(repo, "functions", "Mirrorstage.Functions", "bin", "Debug", "net10.0", "Mirrorstage.Functions");
   const dir = mkdtempSync(path.join(os.tmpdir(), "ms-gateway-"));
   const env = {
     ...process.env,
     ASPNETCORE_URLS: `http://127.0.0.1:${port}`,
     Logging__LogLevel__Default: "Warning",
-    ConnectionStrings__Marten: `Host=127.0.0.1;Port=${pgPort};Username=postgres;Database=${database}`,
+    ConnectionStrings__Marten: `Host=127.0.0.1;Port=${pgPort};Username=postgres;Database=${store}`,
     Mirrorstage__Gateway__TokenSecret: "JGFaW+4FFcUnoUDPrvW0pPqpZ3JMYd/rwZXcCcpQSmw=",
     Mirrorstage__Outputs__AllowPrivateHosts: "true",
     Mirrorstage__Pricing__PricePerMinuteUsd: "0.10",

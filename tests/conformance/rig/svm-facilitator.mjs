@@ -7,8 +7,15 @@ import { serveFacilitator } from "./facilitator.mjs";
 import { ports } from "./ports.mjs";
 import { SVM_NETWORK } from "./svm-chain.mjs";
 
-export async function startSvmFacilitator(solana, { port = ports.svmFacilitator, loseSettleAnswers = false } = {}) {
-  const signer = toFacilitatorSvmSigner(solana.feePayer, { defaultRpcUrl: solana.url });
+/** With confirmWithinMs, the signer waits that long (not the SDK's 30 s) for a sent transaction to confirm, as a
+ * facilitator configured for a shorter wait; the official scheme then answers `settlement_pending` with the signature. */
+export async function startSvmFacilitator(solana, { port = ports.svmFacilitator, loseSettleAnswers = false, confirmWithinMs } = {}) {
+  const official = toFacilitatorSvmSigner(solana.feePayer, { defaultRpcUrl: solana.url });
+  const signer = confirmWithinMs === undefined ? official : {
+    ...official,
+    confirmTransaction: (signature, network) => Promise.race([official.confirmTransaction(signature, network),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("Transaction confirmation timeout")), confirmWithinMs))]),
+  };
   const facilitator = new x402Facilitator().register(SVM_NETWORK, new ExactSvmScheme(signer));
   return serveFacilitator(facilitator, port, { loseSettleAnswers });
 }

@@ -1,7 +1,10 @@
 // A Solana JSON-RPC endpoint over litesvm (an in-process Solana VM): the methods the official x402 SVM client
 // and facilitator call, answered with the shapes a validator's RPC answers with. Everything lands at once, so a
-// sent transaction is "finalized" as soon as the VM has run it. Each landed transaction keeps the balances before
-// and after it ran (svm-balances.mjs), which getTransaction answers in its meta.
+// sent transaction is "finalized" as soon as the VM has run it, unless landings are held: then a sent transaction
+// waits, unseen by every method, until it is released, as one a validator has not confirmed yet. Each landed
+// transaction keeps the balances before and after it ran (svm-balances.mjs), which getTransaction answers in its
+// meta. Calls are counted per method, and per URL path, so that each client given its own path (`urlFor`) can be
+// told apart.
 import { createServer } from "node:http";
 import { LiteSVM } from "litesvm";
 import { getBase58Decoder, getBase64Decoder, getBase64Encoder, getTransactionDecoder } from "@solana/kit";
@@ -39,6 +42,25 @@ export async function startSvmRpc({ port }) {
   const slot = () => svm.getClock().slot;
   const context = () => ({ slot: slot() });
   const signatureOf = (tx) => b58.decode(Object.values(tx.signatures)[0]);
+  let held = null; // transactions sent while landings are held, in order
+
+  /** Runs a sent transaction on the VM and records it as a validator would; returns its signature. */
+  function land(b64) {
+    const { tx, message } = decodeMessage(getBase64Encoder().encode(b64));
+    const signature = signatureOf(tx);
+    const accounts = message.staticAccounts.map(String);
+    const invoked = new Set(message.instructions.map((i) => i.programAddressIndex));
+    const before = balancesOf(svm, accounts, invoked);
+    const result = svm.sendTransaction(tx);
+    const failed = typeof result.err === "function";
+    const err = failed ? errorJson(result.err()) : null;
+    const meta = failed ? result.meta() : result;
+    if (err && !landsOnChain(err)) throw { code: -32002, message: `Transaction simulation failed: ${JSON.stringify(err)}`, data: { err, logs: meta.logs() } };
+    statuses.set(signature, { slot: slot(), err, wire: b64, version: message.version, accounts, before, after: balancesOf(svm, accounts, invoked),
+      logs: meta.logs(), units: meta.computeUnitsConsumed() });
+    sentOrder.push(signature);
+    return signature;
+  }
 
   const methods = {
     getSlot: () => slot(),
@@ -66,20 +88,9 @@ export async function startSvmRpc({ port }) {
         unitsConsumed: meta.computeUnitsConsumed(), returnData: null, innerInstructions: config.innerInstructions ? [] : undefined } };
     },
     sendTransaction: ([b64]) => {
-      const { tx, message } = decodeMessage(getBase64Encoder().encode(b64));
-      const signature = signatureOf(tx);
-      const accounts = message.staticAccounts.map(String);
-      const invoked = new Set(message.instructions.map((i) => i.programAddressIndex));
-      const before = balancesOf(svm, accounts, invoked);
-      const result = svm.sendTransaction(tx);
-      const failed = typeof result.err === "function";
-      const err = failed ? errorJson(result.err()) : null;
-      const meta = failed ? result.meta() : result;
-      if (err && !landsOnChain(err)) throw { code: -32002, message: `Transaction simulation failed: ${JSON.stringify(err)}`, data: { err, logs: meta.logs() } };
-      statuses.set(signature, { slot: slot(), err, wire: b64, version: message.version, accounts, before, after: balancesOf(svm, accounts, invoked),
-        logs: meta.logs(), units: meta.computeUnitsConsumed() });
-      sentOrder.push(signature);
-      return signature;
+      if (!held) return land(b64);
+      held.push(b64);
+      return signatureOf(decodeTx(b64));
     },
     isBlockhashValid: ([blockhash]) => ({ context: context(), value: blockhash === svm.latestBlockhash() }),
     getSignaturesForAddress: ([address, { limit = 1000 } = {}]) => sentOrder.filter((s) => statuses.get(s).accounts.includes(address))
@@ -109,11 +120,14 @@ export async function startSvmRpc({ port }) {
   };
 
   const calls = {};
+  const callsByPath = {};
+  const count = (counts, method) => { counts[method] = (counts[method] ?? 0) + 1; };
   const server = createServer(async (req, res) => {
     let raw = "";
     for await (const chunk of req) raw += chunk;
     const request = JSON.parse(raw);
-    calls[request.method] = (calls[request.method] ?? 0) + 1;
+    count(calls, request.method);
+    count(callsByPath[req.url] ??= {}, request.method);
     let answer;
     try {
       const method = methods[request.method];
@@ -128,5 +142,17 @@ export async function startSvmRpc({ port }) {
     res.end(body);
   });
   await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { svm, url: `http://127.0.0.1:${port}`, statuses, sentOrder, calls, stop: () => new Promise((r) => server.close(r)) };
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    svm, url, statuses, sentOrder, calls,
+    /** The RPC URL for one client, whose calls `callsOf(name)` counts apart from everyone else's. */
+    urlFor: (name) => `${url}/${name}`,
+    callsOf: (name) => callsByPath[`/${name}`] ?? {},
+    /** From now on sent transactions wait unseen; `release` lands them, in the order they were sent. */
+    holdLandings: () => {
+      held = [];
+      return { release: () => { const waiting = held ?? []; held = null; waiting.forEach(land); } };
+    },
+    stop: () => new Promise((r) => server.close(r)),
+  };
 }
