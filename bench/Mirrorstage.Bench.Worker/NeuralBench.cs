@@ -5,6 +5,7 @@ using Mirrorstage.GpuWorker.Output;
 using Mirrorstage.GpuWorker.Rendering;
 using Mirrorstage.GpuWorker.Rendering.Neural;
 using Mirrorstage.GpuWorker.Sessions;
+using Mirrorstage.GpuWorker.Tests.Support;
 using OpenCvSharp;
 
 namespace Mirrorstage.Bench.Worker;
