@@ -31,6 +31,22 @@ public class Wav2LipModelTests
         Assert.True(changed > plane / 4, $"the audio changed {changed} of {plane} output values");
     }
 
+    [Fact]
+    public void The_generator_writes_the_same_model_bytes_every_time_and_other_bytes_for_another_seed()
+    {
+        var folder = Directory.CreateTempSubdirectory("mirrorstage-determinism-").FullName;
+        string Written(string name, params string[] extra)
+        {
+            var path = Path.Combine(folder, name);
+            TestModels.Generate(path, 96, extra);
+            return path;
+        }
+        var first = File.ReadAllBytes(Written("a.onnx"));
+        Assert.Equal(first, File.ReadAllBytes(Written("b.onnx")));
+        Assert.NotEqual(first, File.ReadAllBytes(Written("c.onnx", "--seed", "15"))); // the comparison sees the weights
+        Directory.Delete(folder, recursive: true);
+    }
+
     [Theory]
     [InlineData("--mel-steps", "20", "audio_sequences [?,1,80,20]")]
     [InlineData("--face-channels", "3", "face_sequences [?,3,96,96]")]
