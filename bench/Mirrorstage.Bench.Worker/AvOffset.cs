@@ -4,35 +4,50 @@ using OpenCvSharp;
 namespace Mirrorstage.Bench.Worker;
 
 /// <summary>Measures audio against video in an encoded file: the times the speech bursts start in its decoded
-/// audio, and the times the mouth opens in its decoded video (the lower face moving away from its silent look).</summary>
+/// audio, and the times the mouth opens in its decoded video (the lower face moving away from how it looked just
+/// before the burst), both on the container's clock: a sample or frame's index counts from its stream's start
+/// time, since the two streams of a file rarely start at the same instant.</summary>
 public static class AvOffset
 {
-    public static async Task<List<double>> MeasureAsync(string file, Rect face, int fps)
+    /// <summary>For each speech onset: when the mouth opened minus when the speech started, in ms.</summary>
+    public static async Task<List<double>> MeasureAsync(string file, StreamProbe probe, Rect face, int fps)
     {
-        var pcmBytes = await DecodeAsync(file, ["-f", "s16le", "-ac", "1", "-ar", "16000"]);
+        var pcmBytes = await DecodeAsync(file, ["-map", "0:a:0", "-f", "s16le", "-ac", "1", "-ar", "16000"]);
         var pcm = new short[pcmBytes.Length / 2];
         Buffer.BlockCopy(pcmBytes, 0, pcm, 0, pcm.Length * 2);
-        var audio = Onsets(pcm, 16000);
+        var onsets = Onsets(pcm, 16000).Select(ms => probe.AudioStart * 1000 + ms).ToList();
+
         var (w, h) = (face.Width, face.Height / 2);
         var crop = $"crop={w}:{h}:{face.X}:{face.Y + face.Height / 2}";
-        var video = await DecodeAsync(file, ["-vf", crop, "-f", "rawvideo", "-pix_fmt", "gray"]);
+        // Every decoded frame once, in order (no frame-rate conversion adding or dropping any).
+        var video = await DecodeAsync(file, ["-map", "0:v:0", "-fps_mode", "passthrough", "-vf", crop, "-f", "rawvideo", "-pix_fmt", "gray"]);
         var size = w * h;
         var frames = video.Length / size;
-        var change = new double[frames];
-        for (var f = 0; f < frames; f++)
+        double At(int f) => probe.VideoStart * 1000 + f * 1000.0 / fps;
+
+        var offsets = new List<double>();
+        foreach (var onset in onsets)
         {
-            long sum = 0;
-            for (var i = 0; i < size; i++) sum += Math.Abs(video[f * size + i] - video[i]); // against the first, silent frame
-            change[f] = sum / (double)size;
+            // The look before the burst (300 ms earlier: silent, with the previous burst 400 ms gone), then the first
+            // frame up to 500 ms after the onset that moves more than half as far from it as the burst's widest.
+            var before = Enumerable.Range(0, frames).LastOrDefault(f => At(f) <= onset - 300, -1);
+            var window = Enumerable.Range(before + 1, Math.Max(0, frames - before - 1)).TakeWhile(f => At(f) <= onset + 500).ToList();
+            if (before < 0 || window.Count == 0) continue;
+            var change = window.Select(f => Difference(video, f, before, size)).ToList();
+            var opened = change.FindIndex(c => c > change.Max() / 2);
+            offsets.Add(At(window[opened]) - onset);
         }
-        var threshold = (change.Max() + change.Min()) / 2;
-        var opens = new List<double>();
-        for (var f = 1; f < frames; f++)
-            if (change[f] > threshold && change[f - 1] <= threshold) opens.Add(f * 1000.0 / fps);
-        return audio.Select(a => opens.Count == 0 ? double.NaN : opens.MinBy(v => Math.Abs(v - a)) - a).Where(d => !double.IsNaN(d) && Math.Abs(d) < 500).ToList();
+        return offsets;
     }
 
-    /// <summary>Starts of loud stretches after at least 200 ms of quiet, in ms.</summary>
+    private static double Difference(byte[] video, int a, int b, int size)
+    {
+        long sum = 0;
+        for (var i = 0; i < size; i++) sum += Math.Abs(video[a * size + i] - video[b * size + i]);
+        return sum / (double)size;
+    }
+
+    /// <summary>Starts of loud stretches after at least 200 ms of quiet, in ms from the first decoded sample.</summary>
     private static List<double> Onsets(short[] pcm, int rate)
     {
         var onsets = new List<double>();

@@ -31,6 +31,22 @@ public class Wav2LipModelTests
         Assert.True(changed > plane / 4, $"the audio changed {changed} of {plane} output values");
     }
 
+    [Fact]
+    public void The_generator_writes_the_same_model_bytes_every_time_and_other_bytes_for_another_seed()
+    {
+        var folder = Directory.CreateTempSubdirectory("mirrorstage-determinism-").FullName;
+        string Written(string name, params string[] extra)
+        {
+            var path = Path.Combine(folder, name);
+            TestModels.Generate(path, 96, extra);
+            return path;
+        }
+        var first = File.ReadAllBytes(Written("a.onnx"));
+        Assert.Equal(first, File.ReadAllBytes(Written("b.onnx")));
+        Assert.NotEqual(first, File.ReadAllBytes(Written("c.onnx", "--seed", "15"))); // the comparison sees the weights
+        Directory.Delete(folder, recursive: true);
+    }
+
     [Theory]
     [InlineData("--mel-steps", "20", "audio_sequences [?,1,80,20]")]
     [InlineData("--face-channels", "3", "face_sequences [?,3,96,96]")]
@@ -53,13 +69,13 @@ public class Wav2LipModelTests
     }
 
     [Theory]
-    [InlineData("cuda", "libcudart.so.12, libcublas.so.12, libcublasLt.so.12, libcufft.so.11, libcurand.so.10, libcudnn.so.9.")]
-    [InlineData("tensorrt", "libcudnn.so.9, libnvinfer.so.10, libnvinfer_plugin.so.10, libnvonnxparser.so.10.")]
+    [InlineData("cuda", "libcuda.so.1, libcudart.so.12, libcublas.so.12, libcublasLt.so.12, libcufft.so.11, libcurand.so.10, libcudnn.so.9.")]
+    [InlineData("tensorrt", "libcuda.so.1, libcudart.so.12, libcublas.so.12, libcublasLt.so.12, libcufft.so.11, libcurand.so.10, libcudnn.so.9, libnvinfer.so.10, libnvinfer_plugin.so.10, libnvonnxparser.so.10.")]
     public void Asking_for_a_gpu_provider_without_its_libraries_fails_naming_them(string provider, string named)
     {
         var refused = Assert.Throws<ModelRefusedException>(() => ExecutionProviders.Create(Options("m", provider), canLoad: _ => false));
-        Assert.Contains($"'{provider}' needs libraries that cannot be loaded here", refused.Message);
-        Assert.Contains(named, refused.Message);
+        Assert.Contains($"'{provider}' needs libraries that cannot be loaded here: {named}", refused.Message);
+        Assert.Contains("--gpus", refused.Message);
     }
 
     [Fact]
@@ -67,6 +83,38 @@ public class Wav2LipModelTests
     {
         var refused = Assert.Throws<ModelRefusedException>(() => ExecutionProviders.Create(Options("m", "cuda"), canLoad: lib => lib != "libcudnn.so.9"));
         Assert.Contains("cannot be loaded here: libcudnn.so.9.", refused.Message);
+        Assert.DoesNotContain("--gpus", refused.Message); // the driver is there: no driver hint
+    }
+
+    [Theory]
+    [InlineData("cuda")]
+    [InlineData("tensorrt")]
+    public void A_missing_nvidia_driver_is_named_with_how_to_give_the_container_one(string provider)
+    {
+        var refused = Assert.Throws<ModelRefusedException>(() => ExecutionProviders.Create(Options("m", provider), canLoad: lib => lib != "libcuda.so.1"));
+        Assert.Contains("cannot be loaded here: libcuda.so.1.", refused.Message);
+        Assert.Contains("libcuda.so.1 comes from the NVIDIA driver: run the container with --gpus all", refused.Message);
+        Assert.Contains("install the NVIDIA driver", refused.Message);
+    }
+
+    /// <summary>The real loader on this machine. Where the driver loads (a GPU host) the check passes it and start-up
+    /// fails, if at all, for another reason; where it does not (this CPU-only machine) start-up names it.</summary>
+    [Fact]
+    public void With_the_real_loader_cuda_start_up_names_the_driver_exactly_when_it_cannot_be_loaded()
+    {
+        var driverLoads = System.Runtime.InteropServices.NativeLibrary.TryLoad("libcuda.so.1", out var handle);
+        if (driverLoads) System.Runtime.InteropServices.NativeLibrary.Free(handle);
+        ModelRefusedException? refused = null;
+        try
+        {
+            ExecutionProviders.Create(Options("m", "cuda")).Dispose();
+        }
+        catch (ModelRefusedException e)
+        {
+            refused = e;
+        }
+        if (driverLoads) Assert.DoesNotContain("libcuda.so.1", refused?.Message ?? ""); // passed, or refused for another reason (the CPU build)
+        else Assert.Contains("cannot be loaded here: libcuda.so.1", Assert.IsType<ModelRefusedException>(refused).Message);
     }
 
     [Fact]

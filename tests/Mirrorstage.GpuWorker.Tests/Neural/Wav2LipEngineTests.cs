@@ -1,5 +1,6 @@
 using Mirrorstage.GpuWorker.Rendering;
 using Mirrorstage.GpuWorker.Rendering.Neural;
+using Mirrorstage.GpuWorker.Tests.Support;
 using OpenCvSharp;
 
 namespace Mirrorstage.GpuWorker.Tests.Neural;

@@ -9,6 +9,10 @@ namespace Mirrorstage.GpuWorker.Rendering.Neural;
 /// a GPU replica doing CPU inference would miss every frame and look healthy.</summary>
 public static class ExecutionProviders
 {
+    /// <summary>The NVIDIA driver's CUDA library: not in any image, the host's driver provides it (the container
+    /// toolkit mounts it in for `docker run --gpus`).</summary>
+    public const string Driver = "libcuda.so.1";
+
     /// <summary>The shared libraries ONNX Runtime's CUDA provider loads (CUDA 12, cuDNN 9).</summary>
     public static readonly string[] Cuda = ["libcudart.so.12", "libcublas.so.12", "libcublasLt.so.12", "libcufft.so.11", "libcurand.so.10", "libcudnn.so.9"];
 
@@ -18,11 +22,12 @@ public static class ExecutionProviders
     public static SessionOptions Create(NeuralOptions o, Func<string, bool>? canLoad = null)
     {
         canLoad ??= name => NativeLibrary.TryLoad(name, out _);
-        var needed = o.ExecutionProvider switch { "cuda" => Cuda, "tensorrt" => [.. Cuda, .. TensorRt], _ => [] };
+        string[] needed = o.ExecutionProvider switch { "cuda" => [Driver, .. Cuda], "tensorrt" => [Driver, .. Cuda, .. TensorRt], _ => [] };
         var missing = needed.Where(lib => !canLoad(lib)).ToArray();
         if (missing.Length > 0)
             throw new ModelRefusedException(
                 $"ExecutionProvider '{o.ExecutionProvider}' needs libraries that cannot be loaded here: {string.Join(", ", missing)}. " +
+                (missing.Contains(Driver) ? $"{Driver} comes from the NVIDIA driver: run the container with --gpus all (NVIDIA Container Toolkit), or install the NVIDIA driver on this machine. " : "") +
                 "Run the GPU image (CUDA 12 + cuDNN 9) on a machine with an NVIDIA driver, or set Mirrorstage:Worker:Neural:ExecutionProvider=cpu.");
 
         var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = o.IntraOpThreads };

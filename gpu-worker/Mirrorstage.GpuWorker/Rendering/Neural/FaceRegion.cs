@@ -4,8 +4,9 @@ using OpenCvSharp;
 namespace Mirrorstage.GpuWorker.Rendering.Neural;
 
 /// <summary>Where the model looks and where its mouth goes, in frame pixels: the face box it is given (resized to
-/// S x S) and the lower-face outline its output is pasted back under (feathered, inside the box's lower half).</summary>
-public sealed record FaceRegion(Rect Box, Point[] LowerFace);
+/// S x S), the lower-face outline its output is pasted back under (feathered, inside the box's lower half), and
+/// the mouth inside it, which colour matching leaves out: a model's open mouth is dark, the skin around it is not.</summary>
+public sealed record FaceRegion(Rect Box, Point[] LowerFace, Point[] Mouth);
 
 /// <summary>The seam between the neural engine and whatever knows where the face is (today: the landmarks).</summary>
 public interface IFaceAligner
@@ -15,7 +16,8 @@ public interface IFaceAligner
 
 /// <summary>From the 68 landmarks fitted on the crop: the box spans the jaw, from a little above the brows to a
 /// little below the chin (as a face detector's box does, which is what Wav2Lip-style models were trained on);
-/// the outline follows the jaw from cheek to cheek and closes under the nose.</summary>
+/// the outline follows the jaw from cheek to cheek and closes under the nose; the mouth is the outer lip line,
+/// widened a little and stretched downwards, where an opening jaw takes it.</summary>
 public sealed class LandmarkAligner(FaceLandmarks landmarks) : IFaceAligner
 {
     private static readonly int[] Outline = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 35, 34, 33, 32, 31];
@@ -34,7 +36,10 @@ public sealed class LandmarkAligner(FaceLandmarks landmarks) : IFaceAligner
         var cy = Outline.Average(i => l[i].Y);
         var half = box.Y + box.Height / 2;
         var points = Outline.Select(i => new Point(cx + 0.9 * (l[i].X - cx), Math.Max(half, cy + 0.9 * (l[i].Y - cy)))).ToArray();
-        return new FaceRegion(box, points);
+        var lips = Enumerable.Range(48, 12).Select(i => l[i]).ToArray();
+        var (mx, my) = (lips.Average(p => p.X), lips.Average(p => p.Y));
+        var mouth = lips.Select(p => new Point(mx + 1.2 * (p.X - mx), my + (p.Y > my ? 2.5 : 1.3) * (p.Y - my))).ToArray();
+        return new FaceRegion(box, points, mouth);
     }
 
     internal static Rect Box(double x0, double y0, double x1, double y1, int width, int height)

@@ -4,30 +4,38 @@ namespace Mirrorstage.GpuWorker.Rendering.Neural;
 
 /// <summary>Builds the model's face input from a frame and pastes its output back. The input is the face box
 /// resized to S x S twice over: with its lower half blanked (what to fill in) and whole (whose face it is), BGR,
-/// 0..1, planar. The output goes back under a feathered lower-face mask, shifted to the frame's own colour inside
-/// that mask, so no edge or box shows; pixels where the mask is zero are copied from the frame unchanged.
+/// 0..1, planar. The output goes back under a feathered lower-face mask, shifted to the frame's own colour, so no
+/// edge or box shows; the colour is compared on the skin ring (the mask without the mouth), so a dark open mouth
+/// does not brighten the skin around it. Pixels where the mask is zero are copied from the frame unchanged.
 /// Immutable after construction: safe to use from the frame loop and the inference thread at once.</summary>
 public sealed class MouthCompositor : IDisposable
 {
     private readonly int _size;
     private readonly Mat _mask;   // CV_32FC3, box-sized, 0..1
-    private readonly double _maskSum;
+    private readonly Mat _ring;   // the mask without the mouth: where the colour is compared
+    private readonly double _ringSum;
 
     public MouthCompositor(FaceRegion region, int size)
     {
         Region = region;
         _size = size;
         var box = region.Box;
+        Point[] InBox(Point[] outline) => outline.Select(p => new Point(p.X - box.X, p.Y - box.Y)).ToArray();
         using var hard = new Mat(box.Height, box.Width, MatType.CV_32FC1, Scalar.All(0));
-        Cv2.FillPoly(hard, [region.LowerFace.Select(p => new Point(p.X - box.X, p.Y - box.Y)).ToArray()], Scalar.All(1), LineTypes.AntiAlias);
+        Cv2.FillPoly(hard, [InBox(region.LowerFace)], Scalar.All(1), LineTypes.AntiAlias);
         var feather = Math.Max(3, (int)(0.08 * box.Width)) | 1;
         using var eroded = new Mat();
         Cv2.Erode(hard, eroded, Cv2.GetStructuringElement(MorphShapes.Ellipse, new Size(feather / 2 | 1, feather / 2 | 1)));
         using var soft = new Mat();
         Cv2.GaussianBlur(eroded, soft, new Size(feather, feather), 0, 0, BorderTypes.Constant);
-        _maskSum = Cv2.Sum(soft).Val0;
         _mask = new Mat();
         Cv2.Merge([soft, soft, soft], _mask);
+        using var skin = new Mat(box.Height, box.Width, MatType.CV_32FC1, Scalar.All(1));
+        Cv2.FillPoly(skin, [InBox(region.Mouth)], Scalar.All(0), LineTypes.AntiAlias);
+        Cv2.Multiply(skin, soft, skin);
+        _ringSum = Cv2.Sum(skin).Val0;
+        _ring = new Mat();
+        Cv2.Merge([skin, skin, skin], _ring);
     }
 
     public FaceRegion Region { get; }
@@ -79,7 +87,7 @@ public sealed class MouthCompositor : IDisposable
         using var original = new Mat();
         region.ConvertTo(original, MatType.CV_32FC3);
 
-        // Colour match: move the generated mouth's mean (weighted by the mask) onto the frame's own.
+        // Colour match: move the generated skin ring's mean onto the frame's own.
         var (want, have) = (Weighted(original), Weighted(mouth));
         Cv2.Add(mouth, new Scalar(want.Val0 - have.Val0, want.Val1 - have.Val1, want.Val2 - have.Val2), mouth);
 
@@ -93,10 +101,14 @@ public sealed class MouthCompositor : IDisposable
     private Scalar Weighted(Mat image)
     {
         using var product = new Mat();
-        Cv2.Multiply(image, _mask, product);
+        Cv2.Multiply(image, _ring, product);
         var sum = Cv2.Sum(product);
-        return new Scalar(sum.Val0 / _maskSum, sum.Val1 / _maskSum, sum.Val2 / _maskSum);
+        return new Scalar(sum.Val0 / _ringSum, sum.Val1 / _ringSum, sum.Val2 / _ringSum);
     }
 
-    public void Dispose() => _mask.Dispose();
+    public void Dispose()
+    {
+        _mask.Dispose();
+        _ring.Dispose();
+    }
 }

@@ -54,7 +54,8 @@ public sealed class Wav2LipModel : IMouthModel
         var s = _io.Size;
         using var melValue = OrtValue.CreateTensorValueFromMemory(mel[..(batch * 80 * 16)].ToArray(), [batch, 1, 80, 16]);
         using var faceValue = OrtValue.CreateTensorValueFromMemory(face[..(batch * 6 * s * s)].ToArray(), [batch, 6, s, s]);
-        using var results = _session.Run(new RunOptions(), [_io.MelInput, _io.FaceInput], [melValue, faceValue], [_io.Output]);
+        using var run = new RunOptions();
+        using var results = _session.Run(run, [_io.MelInput, _io.FaceInput], [melValue, faceValue], [_io.Output]);
         var shape = results[0].GetTensorTypeAndShape().Shape;
         if (shape is not [var b, 3, var h, var w] || b != batch || h != s || w != s)
             throw new InvalidOperationException($"The model returned [{string.Join(",", shape)}], not [{batch},3,{s},{s}].");

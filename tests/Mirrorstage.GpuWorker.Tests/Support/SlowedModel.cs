@@ -1,7 +1,10 @@
-namespace Mirrorstage.GpuWorker.Rendering.Neural;
+using Mirrorstage.GpuWorker.Rendering.Neural;
 
-/// <summary>Inference made artificially slow: each call waits before running the real model. For the
-/// degradation benchmark and tests; it does not own the model.</summary>
+namespace Mirrorstage.GpuWorker.Tests.Support;
+
+/// <summary>Inference made artificially slow: each call waits before running the real model. For the degradation
+/// tests and benchmark (bench/Mirrorstage.Bench.Worker compiles this file in), never the worker itself; it does
+/// not own the model.</summary>
 public sealed class SlowedModel(IMouthModel inner, TimeSpan perCall) : IMouthModel
 {
     public int Size => inner.Size;
