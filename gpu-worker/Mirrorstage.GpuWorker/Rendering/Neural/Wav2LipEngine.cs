@@ -94,9 +94,14 @@ public sealed class Wav2LipEngine : IRenderEngine
                 Math.Round(Stopwatch.Frequency / (double)_frameTicks), shown, _lastMouth ? "last-mouth" : "procedural", _lateStreak, _metrics.FallbackFrames);
     }
 
+    /// <summary>A stall this short shows the model's last mouth whatever the fallback: a frame or two of another
+    /// engine's mouth between the model's would flash. A longer one shows the configured fallback, which for
+    /// "procedural" keeps the mouth moving with the speech.</summary>
+    public const int BridgeFrames = 3;
+
     private void Fallback(FrameDrive drive, Mat target)
     {
-        if (_lastMouth && _pipeline.LastOutput is { } last)
+        if ((_lastMouth || _lateStreak < BridgeFrames) && _pipeline.LastOutput is { } last)
         {
             _fallback.Render(Closed(drive), target);
             _compositor.Paste(target, last, target);
