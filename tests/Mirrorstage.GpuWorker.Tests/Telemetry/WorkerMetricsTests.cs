@@ -1,3 +1,8 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Mirrorstage.Events.Messaging;
+using Mirrorstage.GpuWorker.Messaging;
 using Mirrorstage.GpuWorker.Rendering.Neural;
 
 namespace Mirrorstage.GpuWorker.Tests.Telemetry;
@@ -20,4 +25,42 @@ public class WorkerMetricsTests
         var frames = Assert.Contains("mirrorstage.worker.neural.frames", exported.Collect());
         Assert.Contains(frames, p => Equals(p.Tags.GetValueOrDefault("path"), "model") && p.Value >= 1);
     }
+
+    [Fact]
+    public async Task An_idle_worker_waiting_on_the_queue_reports_all_its_slots_free()
+    {
+        using var exported = new ExportedMetrics();
+        var source = new WaitingSource();
+        var options = Options.Create(new WorkerOptions { WorkerId = "slots-" + Guid.NewGuid().ToString("N"), RenderSlots = 3 });
+        using var consumer = new WarmRequestConsumer(source, null!, null!, options, new RunningLifetime(), NullLogger<WarmRequestConsumer>.Instance);
+        await consumer.StartAsync(default);
+        await source.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the loop holds a slot while it waits
+
+        var metrics = exported.Collect();
+        double Of(string name) => Assert.Single(metrics[name], p => Equals(p.Tags.GetValueOrDefault("mirrorstage.worker.id"), options.Value.WorkerId)).Value;
+        Assert.Equal((0, 3), (Of("mirrorstage.render_slots.busy"), Of("mirrorstage.render_slots.free")));
+        Assert.Equal(3, consumer.FreeSlots); // the figure the lease reports
+        await consumer.StopAsync(default);
+    }
+
+    private sealed class WaitingSource : IWarmSource
+    {
+        public TaskCompletionSource Waiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<bool> ReceiveOneAsync(Func<WarmSession, CancellationToken, Task<WarmOutcome>> handle, TimeSpan wait, CancellationToken ct)
+        {
+            Waiting.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            return false;
+        }
+    }
+
+    private sealed class RunningLifetime : IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+        public void StopApplication() { }
+    }
+
 }
