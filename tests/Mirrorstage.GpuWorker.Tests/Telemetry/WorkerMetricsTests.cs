@@ -2,8 +2,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Mirrorstage.Events.Messaging;
+using Mirrorstage.GpuWorker.Audio;
 using Mirrorstage.GpuWorker.Messaging;
+using Mirrorstage.GpuWorker.Output;
+using Mirrorstage.GpuWorker.Rendering;
 using Mirrorstage.GpuWorker.Rendering.Neural;
+using Mirrorstage.GpuWorker.Sessions;
+using OpenCvSharp;
 
 namespace Mirrorstage.GpuWorker.Tests.Telemetry;
 
@@ -43,6 +48,20 @@ public class WorkerMetricsTests
         await consumer.StopAsync(default);
     }
 
+    [Fact]
+    public async Task Late_frames_are_reported_as_zero_before_any_frame_is_late()
+    {
+        using var exported = new ExportedMetrics();
+        var timeline = new AudioTimeline(16_000);
+        using var engine = new FlatEngine();
+        await using var output = new DiscardedOutput();
+        // One frame, far within its 40 ms slot at 64 x 64.
+        await new FrameLoop(timeline, engine, output, 64, 64, 25).RunAsync((_, _) => ValueTask.FromResult<string?>("done"), default);
+
+        var late = Assert.Contains("mirrorstage.frames.late", exported.Collect());
+        Assert.Equal(0, Assert.Single(late).Value);
+    }
+
     private sealed class WaitingSource : IWarmSource
     {
         public TaskCompletionSource Waiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -63,4 +82,17 @@ public class WorkerMetricsTests
         public void StopApplication() { }
     }
 
+    private sealed class FlatEngine : IRenderEngine
+    {
+        public void Render(FrameDrive drive, Mat target) => target.SetTo(new Scalar(80, 80, 80));
+        public void Dispose() { }
+    }
+
+    private sealed class DiscardedOutput : IFrameOutput
+    {
+        public Task WriteAsync(ReadOnlyMemory<byte> frameI420, ReadOnlyMemory<byte> pcm, CancellationToken ct) => Task.CompletedTask;
+        public string Errors => "";
+        public string? FailureReason => null;
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 }
