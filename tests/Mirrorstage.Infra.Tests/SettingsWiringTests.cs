@@ -82,6 +82,13 @@ public sealed class SettingsWiringTests(CompiledTemplate arm) : IClassFixture<Co
         Assert.Contains("workerName", workerMarten);
     }
 
+    [Fact]
+    public void The_functions_hosts_own_telemetry_signs_in_with_the_gateway_identity()
+    {
+        var authentication = GatewaySettings()["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]!.ToString();
+        Assert.Equal("[format('ClientId={0};Authorization=AAD', parameters('identityClientId'))]", authentication);
+    }
+
     /// <summary>Walks Section:Property[:index:Property...] through the option classes' public settable properties,
     /// the way the configuration binder does (case-insensitive; numeric segments index into a list).</summary>
     static bool OptionExists(string[] path)

@@ -39,6 +39,8 @@ var hostSettings = {
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
   AZURE_CLIENT_ID: identityClientId
+  // Application Insights has local auth off: the Functions host's own telemetry signs in as this identity too.
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }
 // Flex Consumption takes the runtime from functionAppConfig; Elastic Premium from these settings.
 var premiumSettings = isFlex ? {} : {
