@@ -223,7 +223,8 @@ module gateway 'modules/gateway.bicep' = {
       ConnectionStrings__Marten: marten(database.outputs.host, databaseName, identities.outputs.gatewayName)
       Mirrorstage__Gateway__TokenSecret: keyVaultReference(vault.outputs.tokenSecretUri)
       Mirrorstage__Gateway__WebSocketBaseUrl: 'wss://${worker.outputs.fqdn}'
-      Mirrorstage__Capacity__ScaleOutHeadroom: string(workerMaxReplicas * workerRenderSlots)
+      // The headroom is what the live replicas leave of the ceiling (the gateway subtracts their slots).
+      Mirrorstage__Capacity__MaxFleetSlots: string(workerMaxReplicas * workerRenderSlots)
       Mirrorstage__Capacity__ColdStartSeconds: string(workerColdStartSeconds)
       Mirrorstage__Pricing__PricePerMinuteUsd: pricePerMinuteUsd
       Mirrorstage__LiveKit__Url: liveKitUrl

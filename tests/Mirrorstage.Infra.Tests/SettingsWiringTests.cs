@@ -62,7 +62,7 @@ public sealed class SettingsWiringTests(CompiledTemplate arm) : IClassFixture<Co
     [Theory]
     [InlineData("Mirrorstage__Gateway__TokenSecret")]
     [InlineData("Mirrorstage__Gateway__WebSocketBaseUrl")]
-    [InlineData("Mirrorstage__Capacity__ScaleOutHeadroom")]
+    [InlineData("Mirrorstage__Capacity__MaxFleetSlots")]
     [InlineData("Mirrorstage__Pricing__PricePerMinuteUsd")]
     public void The_gateway_gets_its_own_settings(string key) => Assert.Contains(key, GatewaySettings().Keys);
 
