@@ -45,6 +45,8 @@ param databaseTier string = 'Burstable'
 param databaseStorageGB int = 32
 
 param pricePerMinuteUsd string = '0.10'
+@description('Where a paying gateway journals settlements not yet recorded in the store. A Function App with shared keys off has no persistent disk (no content share, no Azure Files mount): the default is the instance\'s writable local disk, which outlives a worker-process restart but not the instance; the reconciler settles what a lost journal held from the chain (set RpcUrl on each network). Point it at a mounted share to keep it across instances.')
+param gatewayJournalFolder string = '/tmp/mirrorstage/payment-journal'
 @description('x402 networks without secrets: [{ Network, PayTo, FacilitatorUrl, Settlement, RpcUrl, FeePayer, ... }] (see README settings).')
 param paymentNetworks array = []
 
@@ -227,6 +229,7 @@ module gateway 'modules/gateway.bicep' = {
       Mirrorstage__Capacity__MaxFleetSlots: string(workerMaxReplicas * workerRenderSlots)
       Mirrorstage__Capacity__ColdStartSeconds: string(workerColdStartSeconds)
       Mirrorstage__Pricing__PricePerMinuteUsd: pricePerMinuteUsd
+      Mirrorstage__Payments__Journal__Folder: gatewayJournalFolder
       Mirrorstage__LiveKit__Url: liveKitUrl
       Mirrorstage__LiveKit__ApiKey: liveKitApiKey
       Mirrorstage__LiveKit__ApiSecret: empty(liveKitUrl) ? '' : keyVaultReference(vault.outputs.liveKitSecretUri)

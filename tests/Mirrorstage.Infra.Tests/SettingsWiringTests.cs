@@ -73,6 +73,16 @@ public sealed class SettingsWiringTests(CompiledTemplate arm) : IClassFixture<Co
     public void The_worker_gets_its_own_settings(string key) => Assert.Contains(key, WorkerSettings().Keys);
 
     [Fact]
+    public void The_payment_journal_is_on_a_writable_absolute_path_not_under_the_read_only_package()
+    {
+        // The default (data/payment-journal) is relative to the working directory: on a Function App that is the
+        // package, mounted read-only.
+        Assert.Equal("[parameters('gatewayJournalFolder')]", GatewaySettings()["Mirrorstage__Payments__Journal__Folder"]!.ToString());
+        var folder = arm.Main["parameters"]!["gatewayJournalFolder"]!["defaultValue"]!.ToString();
+        Assert.StartsWith("/tmp/", folder);
+    }
+
+    [Fact]
     public void The_gateways_database_user_is_its_own_identity()
     {
         var marten = GatewaySettings()["ConnectionStrings__Marten"]!.ToString();
@@ -89,17 +99,19 @@ public sealed class SettingsWiringTests(CompiledTemplate arm) : IClassFixture<Co
         Assert.Equal("[format('ClientId={0};Authorization=AAD', parameters('identityClientId'))]", authentication);
     }
 
-    /// <summary>Walks Section:Property[:index:Property...] through the option classes' public settable properties,
+    /// <summary>Walks Section[:Subsection]:Property[:index:Property...] through the option classes' public settable properties,
     /// the way the configuration binder does (case-insensitive; numeric segments index into a list).</summary>
     static bool OptionExists(string[] path)
     {
-        var section = $"{path[0]}:{path[1]}";
-        var type = CodeAssemblies.Concat(CodeAssemblies.SelectMany(a => a.GetReferencedAssemblies()
+        // The longest section that names an options class: Mirrorstage:Payments:Journal before Mirrorstage:Payments.
+        var types = CodeAssemblies.Concat(CodeAssemblies.SelectMany(a => a.GetReferencedAssemblies()
                 .Where(r => r.Name!.StartsWith("Mirrorstage", StringComparison.Ordinal)).Select(Assembly.Load)))
-            .Distinct().SelectMany(a => a.GetTypes())
-            .FirstOrDefault(t => t.GetField("Section", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string == section);
+            .Distinct().SelectMany(a => a.GetTypes()).ToList();
+        var (type, depth) = Enumerable.Range(2, path.Length - 2).Reverse()
+            .Select(n => (Type: types.FirstOrDefault(t => t.GetField("Section", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string == string.Join(':', path.Take(n))), Depth: n))
+            .FirstOrDefault(c => c.Type is not null);
         if (type is null) return false;
-        foreach (var segment in path.Skip(2))
+        foreach (var segment in path.Skip(depth))
         {
             if (int.TryParse(segment, out _))
             {
