@@ -29,6 +29,8 @@ param workerRenderSlots int = 4
 param workerColdStartSeconds int = 90
 @allowed(['procedural', 'wav2lip-onnx'])
 param renderEngine string = 'procedural'
+@description('wav2lip-onnx only: the ONNX model file inside the worker container. No weights ship with the image: build an image FROM it with the file added, or mount a volume at this path (README, "Deploying to Azure").')
+param workerNeuralModelPath string = ''
 
 @allowed(['Standard', 'Premium'])
 param serviceBusSku string = 'Standard'
@@ -196,6 +198,7 @@ module worker 'modules/worker.bicep' = {
       Mirrorstage__Worker__RenderSlots: workerRenderSlots
       Mirrorstage__Worker__InternalUrl: 'auto'
       Mirrorstage__Worker__Engine: renderEngine
+      Mirrorstage__Worker__Neural__ModelPath: renderEngine == 'wav2lip-onnx' ? workerNeuralModelPath : ''
       Mirrorstage__LiveKit__Url: liveKitUrl
       Mirrorstage__LiveKit__ApiKey: liveKitApiKey
     }
@@ -225,6 +228,9 @@ module gateway 'modules/gateway.bicep' = {
       ConnectionStrings__Marten: marten(database.outputs.host, databaseName, identities.outputs.gatewayName)
       Mirrorstage__Gateway__TokenSecret: keyVaultReference(vault.outputs.tokenSecretUri)
       Mirrorstage__Gateway__WebSocketBaseUrl: 'wss://${worker.outputs.fqdn}'
+      // Shipped with the Functions publish output (models/), relative to the app's folder.
+      Mirrorstage__Images__CascadePath: 'models/haarcascade_frontalface_default.xml'
+      Mirrorstage__Images__LandmarkModelPath: 'models/shape_predictor_68_face_landmarks.dat'
       // The headroom is what the live replicas leave of the ceiling (the gateway subtracts their slots).
       Mirrorstage__Capacity__MaxFleetSlots: string(workerMaxReplicas * workerRenderSlots)
       Mirrorstage__Capacity__ColdStartSeconds: string(workerColdStartSeconds)
