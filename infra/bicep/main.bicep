@@ -260,6 +260,8 @@ func paymentSettings(networks array, relayerKeyUri string) object =>
 
 output gatewayUrl string = 'https://${gateway.outputs.hostName}'
 output streamBaseUrl string = 'wss://${worker.outputs.fqdn}'
+output gatewaySiteName string = gateway.outputs.siteName
+output gatewayPackageUrl string = gateway.outputs.packageUrl
 output gatewaySiteId string = gateway.outputs.siteId
 output workerAppId string = worker.outputs.appId
 output eventStoreServerId string = database.outputs.serverId
