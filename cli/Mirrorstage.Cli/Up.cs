@@ -21,14 +21,26 @@ public static class Up
 
     public static async Task<int> RunAsync(string[] args)
     {
+        await Build(CreateBuilder(args)).RunAsync();
+        return 0;
+    }
+
+    /// <summary>The all-in-one app's services, from these arguments (`--Section:Key=value`) over the defaults.</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
         builder.AddGateway();
         builder.Services.AddWorker(builder.Configuration, allInOne: true);
+        return builder;
+    }
+
+    /// <summary>The all-in-one app, its gateway and worker endpoints mapped.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
         var app = builder.Build();
         app.MapGateway();
         app.MapWorker();
-        await app.RunAsync();
-        return 0;
+        return app;
     }
 }

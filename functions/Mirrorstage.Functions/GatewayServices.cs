@@ -80,6 +80,7 @@ public static class GatewayServices
 
     public static void MapGateway(this WebApplication app)
     {
+        app.UseSessionScope(); // first: the request line is written inside the scope too
         app.UseRequestLogs();
         app.UseApiErrors();
         app.UseCors();

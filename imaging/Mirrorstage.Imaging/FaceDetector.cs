@@ -14,7 +14,7 @@ public sealed class FaceDetector : IDisposable
 
     public FaceDetector(IOptions<ImageOptions> options)
     {
-        _cascadePath = options.Value.CascadePath;
+        _cascadePath = ImageOptions.AppFile(options.Value.CascadePath);
         if (!File.Exists(_cascadePath))
             throw new FileNotFoundException($"Haar cascade not found at {_cascadePath}; install Debian's opencv-data or set Mirrorstage:Images:CascadePath.", _cascadePath);
         _pool.Add(Load()); // fail at start-up, not on the first request

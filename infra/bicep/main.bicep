@@ -29,6 +29,8 @@ param workerRenderSlots int = 4
 param workerColdStartSeconds int = 90
 @allowed(['procedural', 'wav2lip-onnx'])
 param renderEngine string = 'procedural'
+@description('wav2lip-onnx only: the ONNX model file inside the worker container. No weights ship with the image: build an image FROM it with the file added, or mount a volume at this path (README, "Deploying to Azure").')
+param workerNeuralModelPath string = ''
 
 @allowed(['Standard', 'Premium'])
 param serviceBusSku string = 'Standard'
@@ -45,6 +47,8 @@ param databaseTier string = 'Burstable'
 param databaseStorageGB int = 32
 
 param pricePerMinuteUsd string = '0.10'
+@description('Where a paying gateway journals settlements not yet recorded in the store. A Function App with shared keys off has no persistent disk (no content share, no Azure Files mount): the default is the instance\'s writable local disk, which outlives a worker-process restart but not the instance; the reconciler settles what a lost journal held from the chain (set RpcUrl on each network). Point it at a mounted share to keep it across instances.')
+param gatewayJournalFolder string = '/tmp/mirrorstage/payment-journal'
 @description('x402 networks without secrets: [{ Network, PayTo, FacilitatorUrl, Settlement, RpcUrl, FeePayer, ... }] (see README settings).')
 param paymentNetworks array = []
 
@@ -194,6 +198,7 @@ module worker 'modules/worker.bicep' = {
       Mirrorstage__Worker__RenderSlots: workerRenderSlots
       Mirrorstage__Worker__InternalUrl: 'auto'
       Mirrorstage__Worker__Engine: renderEngine
+      Mirrorstage__Worker__Neural__ModelPath: renderEngine == 'wav2lip-onnx' ? workerNeuralModelPath : ''
       Mirrorstage__LiveKit__Url: liveKitUrl
       Mirrorstage__LiveKit__ApiKey: liveKitApiKey
     }
@@ -223,9 +228,14 @@ module gateway 'modules/gateway.bicep' = {
       ConnectionStrings__Marten: marten(database.outputs.host, databaseName, identities.outputs.gatewayName)
       Mirrorstage__Gateway__TokenSecret: keyVaultReference(vault.outputs.tokenSecretUri)
       Mirrorstage__Gateway__WebSocketBaseUrl: 'wss://${worker.outputs.fqdn}'
-      Mirrorstage__Capacity__ScaleOutHeadroom: string(workerMaxReplicas * workerRenderSlots)
+      // Shipped with the Functions publish output (models/), relative to the app's folder.
+      Mirrorstage__Images__CascadePath: 'models/haarcascade_frontalface_default.xml'
+      Mirrorstage__Images__LandmarkModelPath: 'models/shape_predictor_68_face_landmarks.dat'
+      // The headroom is what the live replicas leave of the ceiling (the gateway subtracts their slots).
+      Mirrorstage__Capacity__MaxFleetSlots: string(workerMaxReplicas * workerRenderSlots)
       Mirrorstage__Capacity__ColdStartSeconds: string(workerColdStartSeconds)
       Mirrorstage__Pricing__PricePerMinuteUsd: pricePerMinuteUsd
+      Mirrorstage__Payments__Journal__Folder: gatewayJournalFolder
       Mirrorstage__LiveKit__Url: liveKitUrl
       Mirrorstage__LiveKit__ApiKey: liveKitApiKey
       Mirrorstage__LiveKit__ApiSecret: empty(liveKitUrl) ? '' : keyVaultReference(vault.outputs.liveKitSecretUri)
@@ -250,6 +260,8 @@ func paymentSettings(networks array, relayerKeyUri string) object =>
 
 output gatewayUrl string = 'https://${gateway.outputs.hostName}'
 output streamBaseUrl string = 'wss://${worker.outputs.fqdn}'
+output gatewaySiteName string = gateway.outputs.siteName
+output gatewayPackageUrl string = gateway.outputs.packageUrl
 output gatewaySiteId string = gateway.outputs.siteId
 output workerAppId string = worker.outputs.appId
 output eventStoreServerId string = database.outputs.serverId

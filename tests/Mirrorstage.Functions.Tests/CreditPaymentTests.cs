@@ -69,9 +69,11 @@ public class CreditPaymentTests(PaidGateway gateway)
         Assert.Contains($"Wallet: {wallet}", TextOf(challenge));
         Assert.Contains("Amount: 1000000 USDC atomic units", TextOf(challenge));
         gateway.Facilitator.Reset();
+        using var measured = new PaymentMeasurements();
 
         var response = await _client.SendAsync(Paid(wallet, challenge, PersonalSign(key, TextOf(challenge))));
         Assert.Equal(201, (int)response.StatusCode);
+        Assert.Contains(measured.Measured, m => m is ("mirrorstage.payments", 1, "credits"));
         var json = await JsonAsync(response);
         Assert.Equal(1.00m, json["price_usd"]!.GetValue<decimal>());
         Assert.Equal(wallet, json["wallet"]!.GetValue<string>());
@@ -165,8 +167,10 @@ public class CreditPaymentTests(PaidGateway gateway)
         var (key, wallet) = NewEvmWallet();
         await GrantAsync(wallet, 999_999);
         var challenge = await ChallengeAsync(wallet);
+        using var measured = new PaymentMeasurements();
         await AssertErrorAsync(await _client.SendAsync(Paid(wallet, challenge, PersonalSign(key, TextOf(challenge)))), 402, "insufficient_credits");
         Assert.Equal(999_999, await BalanceAsync(wallet));
+        Assert.Contains(measured.Measured, m => m is ("mirrorstage.payments", 1, "insufficient_credits"));
     }
 
     [Fact]

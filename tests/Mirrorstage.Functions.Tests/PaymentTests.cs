@@ -77,29 +77,14 @@ public class PaymentTests(PaidGateway gateway)
     [Fact]
     public async Task A_settled_payment_is_counted_by_outcome_and_its_settlement_timed()
     {
-        var measured = new System.Collections.Concurrent.ConcurrentBag<(string Instrument, double Value, string? Outcome)>();
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == Infrastructure.Telemetry.MirrorstageTelemetry.Name && instrument.Name.StartsWith("mirrorstage.payments", StringComparison.Ordinal)
-                || instrument.Name == "mirrorstage.settlement.duration") l.EnableMeasurementEvents(instrument);
-        };
-        void Keep(System.Diagnostics.Metrics.Instrument i, double v, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            string? outcome = null;
-            foreach (var t in tags) if (t.Key == "outcome") outcome = t.Value as string;
-            measured.Add((i.Name, v, outcome));
-        }
-        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Keep(i, v, tags));
-        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Keep(i, v, tags));
-        listener.Start();
+        using var measured = new PaymentMeasurements();
 
         var accepted = await RequirementsAsync();
         var response = await _client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), Payment(accepted, Payer)));
         Assert.Equal(201, (int)response.StatusCode);
 
-        Assert.Contains(measured, m => m is ("mirrorstage.payments", 1, "settled"));
-        Assert.Contains(measured, m => m.Instrument == "mirrorstage.settlement.duration" && m.Outcome == "settled" && m.Value >= 0);
+        Assert.Contains(measured.Measured, m => m is ("mirrorstage.payments", 1, "settled"));
+        Assert.Contains(measured.Measured, m => m.Instrument == "mirrorstage.settlement.duration" && m.Outcome == "settled" && m.Value >= 0);
     }
 
     [Fact]
@@ -304,6 +289,7 @@ public class LocalPaymentRulesTests(PaidGateway gateway)
     [Fact]
     public async Task A_forged_Solana_payment_is_refused_by_the_gateway_itself()
     {
+        using var measured = new PaymentMeasurements();
         var client = gateway.CreateClient();
         var solana = DecodeRequired(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut)))).Accepts[1];
         gateway.Facilitator.Reset();
@@ -317,5 +303,8 @@ public class LocalPaymentRulesTests(PaidGateway gateway)
         await AssertErrorAsync(response, 402, "payment_invalid");
         Assert.Contains("invalid_exact_svm_payload_transaction_signature", (await JsonAsync(response))["error"]!["message"]!.GetValue<string>());
         Assert.Equal(0, gateway.Facilitator.Verifies);
+        // Counted by outcome like a facilitator's refusal, with no settlement to time.
+        Assert.Contains(measured.Measured, m => m is ("mirrorstage.payments", 1, "payment_invalid"));
+        Assert.DoesNotContain(measured.Measured, m => m.Instrument == "mirrorstage.settlement.duration");
     }
 }

@@ -17,6 +17,16 @@ public sealed class BicepLintTests
     }
 
     [Fact]
+    public void The_parameters_file_compiles_against_main_with_no_error_and_no_warning()
+    {
+        var (json, diagnostics) = Bicep.BuildParams(Path.Combine(Bicep.Folder, "main.bicepparam"));
+
+        Assert.Equal("", diagnostics);
+        var parameters = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.Nodes.JsonNode.Parse(json)!["parametersJson"]!.ToString())!;
+        Assert.Equal("mirrorstage", parameters["parameters"]!["prefix"]!["value"]!.ToString());
+    }
+
+    [Fact]
     public void The_security_rules_are_errors_in_bicepconfig()
     {
         var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Bicep.Folder, "bicepconfig.json")))!;

@@ -57,10 +57,16 @@ public static class Bicep
     public static string Cli => Environment.GetEnvironmentVariable("MIRRORSTAGE_BICEP") is { Length: > 0 } path ? path : Metadata("BicepCli");
 
     /// <summary>Runs `bicep build FILE --stdout`: the ARM JSON and everything the compiler and linter printed.</summary>
-    public static (string Json, string Diagnostics) Build(string file)
+    public static (string Json, string Diagnostics) Build(string file) => Run("build", file);
+
+    /// <summary>Runs `bicep build-params FILE.bicepparam --stdout`: the parameters JSON (and the template it uses)
+    /// and everything the compiler and linter printed.</summary>
+    public static (string Json, string Diagnostics) BuildParams(string file) => Run("build-params", file);
+
+    static (string Json, string Diagnostics) Run(string command, string file)
     {
         EnsureExecutable(Cli);
-        var start = new ProcessStartInfo(Cli, ["build", file, "--stdout"])
+        var start = new ProcessStartInfo(Cli, [command, file, "--stdout"])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
@@ -69,7 +75,7 @@ public static class Bicep
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"bicep build {file} failed:\n{stderr}");
+        if (process.ExitCode != 0) throw new InvalidOperationException($"bicep {command} {file} failed:\n{stderr}");
         return (stdout.Result, stderr.Trim());
     }
 

@@ -44,9 +44,12 @@ public sealed class QueueAndScalingTests(CompiledTemplate arm) : IClassFixture<C
     }
 
     [Fact]
-    public void The_gateways_capacity_headroom_is_the_fleets_scale_out_room()
+    public void The_gateway_knows_the_fleets_slot_ceiling_and_not_a_fixed_headroom()
     {
+        var settings = arm.LiteralParameter("gateway", "settings");
         Assert.Equal("[string(mul(parameters('workerMaxReplicas'), parameters('workerRenderSlots')))]",
-            arm.LiteralParameter("gateway", "settings")["Mirrorstage__Capacity__ScaleOutHeadroom"]!.ToString());
+            settings["Mirrorstage__Capacity__MaxFleetSlots"]!.ToString());
+        // A fixed headroom would be offered again on top of replicas already running.
+        Assert.False(settings.ContainsKey("Mirrorstage__Capacity__ScaleOutHeadroom"));
     }
 }

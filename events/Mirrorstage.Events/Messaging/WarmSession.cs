@@ -1,7 +1,8 @@
 namespace Mirrorstage.Events.Messaging;
 
 /// <summary>Queue message: a session needs a worker to warm it. The event store stays the source of truth;
-/// the message only distributes work (its id is the session id, for duplicate detection).</summary>
+/// the message only distributes work. Each send has a message id of its own, so a re-queue of the same session
+/// is never taken for a duplicate; a session claimed twice is refused by its claim.</summary>
 public sealed record WarmSession(string SessionId, DateTimeOffset RequestedAt, int Attempt = 1)
 {
     /// <summary>The W3C trace context of whoever queued the request, so the worker's spans join the same trace.</summary>

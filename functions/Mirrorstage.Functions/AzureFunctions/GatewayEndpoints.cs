@@ -22,6 +22,7 @@ public sealed class GatewayEndpoints
             new TemplateMatcher(TemplateParser.Parse(e.RoutePattern.RawText!.TrimStart('/')), []),
             e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []))];
         var app = new ApplicationBuilder(services);
+        app.UseSessionScope();
         app.UseApiErrors();
         app.Run(context => context.GetEndpoint()!.RequestDelegate!(context));
         _pipeline = app.Build();

@@ -10,6 +10,14 @@ public sealed class CapacityOptions
     /// when the queue grows). 0 for a fixed fleet: a session no live worker can take is refused.</summary>
     public int ScaleOutHeadroom { get; set; }
 
+    /// <summary>The most render slots the fleet can have (max replicas x slots per replica). When set, the
+    /// scale-out headroom is what the live workers leave of it, so a fleet already at its replica ceiling offers
+    /// none; ScaleOutHeadroom is then not read. 0: not known, ScaleOutHeadroom is the headroom.</summary>
+    public int MaxFleetSlots { get; set; }
+
+    /// <summary>Slots an autoscaler can still add to a fleet whose live workers have these slots in all.</summary>
+    public int HeadroomBeyond(int liveSlots) => MaxFleetSlots > 0 ? Math.Max(0, MaxFleetSlots - liveSlots) : ScaleOutHeadroom;
+
     /// <summary>estimated_ready_seconds when a live worker has a free slot.</summary>
     public int WarmStartSeconds { get; set; } = 5;
 

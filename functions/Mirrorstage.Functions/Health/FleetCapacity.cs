@@ -26,7 +26,8 @@ public static class FleetCapacity
         var fleetFree = state.LiveLeases.Sum(l =>
             Math.Max(0, Math.Min(l.FreeSlots, l.RenderSlots - state.OpenClaims.GetValueOrDefault(l.Id))));
         var warm = fleetFree - state.WaitingSessions - state.Holds;
-        var scaleOut = Math.Max(0, options.ScaleOutHeadroom + Math.Min(0, warm));
+        var headroom = options.HeadroomBeyond(state.LiveLeases.Sum(l => l.RenderSlots));
+        var scaleOut = Math.Max(0, headroom + Math.Min(0, warm));
         return new CapacityReading(Math.Max(0, warm), scaleOut, warm > 0 ? options.WarmStartSeconds : options.ColdStartSeconds);
     }
 }

@@ -36,6 +36,7 @@ public sealed class CreditPayments(IDocumentStore store, CreditChallenges challe
         }
         catch (DomainException e) when (e.Code == "insufficient_credits")
         {
+            PaymentMetrics.FromCredits(e.Code);
             throw new ApiException(402, "insufficient_credits", e.Message + " Pay with x402 instead (PAYMENT-SIGNATURE).");
         }
         if (order.Purpose == "extend")
@@ -61,6 +62,7 @@ public sealed class CreditPayments(IDocumentStore store, CreditChallenges challe
         {
             throw new ApiException(409, "payment_already_used", "This credit challenge was already used; ask for a new one.");
         }
+        PaymentMetrics.FromCredits();
         if (order.Purpose == "create") await warm.SendAsync(order.SessionId);
         return new PaidFor(order.SessionId, null);
     }

@@ -67,7 +67,10 @@ public sealed class PaymentGate(
         if (attempt.Identity.Payer is { } evmPayer) demand.CheckPayer?.Invoke(evmPayer);
         var network = payments.Value.Enabled.First(n => n.Network == attempt.Requirement.Network);
         if (network.VerifyLocally && ExactSchemeRules.Check(attempt.Payload, attempt.Requirement, clock.GetUtcNow()) is { } refused)
+        {
+            PaymentMetrics.RefusedLocally("payment_invalid", attempt.Requirement.Network);
             throw required.Build(http, Ours(demand), demand, "payment_invalid", $"The payment was refused: {refused.InvalidReason} ({refused.InvalidMessage}).");
+        }
         return null;
     }
 

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using Mirrorstage.Events.Payments;
 using Mirrorstage.Infrastructure.Telemetry;
 
 namespace Mirrorstage.Functions.Payments;
 
-/// <summary>Each claimed payment's verify + settle: its outcome ("settled", or the refusal's error code) and how long
-/// the facilitator or relayer took, by network.</summary>
+/// <summary>Every payment attempt by outcome: a claimed payment's verify + settle ("settled", or the refusal's error
+/// code) with how long the facilitator or relayer took, by network; a payment the gateway refused itself before
+/// claiming it; and a payment from the wallet's credits.</summary>
 public static class PaymentMetrics
 {
     public static void Record(string outcome, string network, long startedTimestamp)
@@ -13,4 +15,12 @@ public static class PaymentMetrics
         MirrorstageTelemetry.Payments.Add(1, tags);
         MirrorstageTelemetry.SettlementDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds, tags);
     }
+
+    /// <summary>Refused by the gateway's own rules: nothing was sent to a facilitator, so nothing is timed.</summary>
+    public static void RefusedLocally(string outcome, string network) =>
+        MirrorstageTelemetry.Payments.Add(1, new TagList { { "outcome", outcome }, { "network", network } });
+
+    /// <summary>Paid from credits ("credits"), or refused for want of them: no network is involved.</summary>
+    public static void FromCredits(string outcome = PaymentOutcomes.Credits) =>
+        MirrorstageTelemetry.Payments.Add(1, new TagList { { "outcome", outcome } });
 }

@@ -21,13 +21,18 @@ public sealed class WarmRequestConsumer(
     /// <summary>Sessions this worker is rendering now.</summary>
     public int ActiveSessions => Volatile.Read(ref _active);
 
+    /// <summary>Slots free to take a session (none once the worker starts stopping): what the lease tells the
+    /// gateway and the free-slots gauge tells dashboards. Not the semaphore's count, which is one lower while
+    /// the loop holds a slot waiting on the queue.</summary>
+    public int FreeSlots => lifetime.ApplicationStopping.IsCancellationRequested ? 0 : Math.Max(0, options.Value.RenderSlots - ActiveSessions);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Sessions stop as soon as the application starts stopping, before the web server does: each hands its
         // session over and closes its socket (1012) while the server still lets it. A stopping worker takes no
         // new sessions, not even the ones it has just handed over.
         _sessionsStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
-        using var gauge = RenderSlotGauge.Observe(options.Value.WorkerId, () => (ActiveSessions, _slots.CurrentCount));
+        using var gauge = RenderSlotGauge.Observe(options.Value.WorkerId, () => (ActiveSessions, FreeSlots));
         var stopping = _sessionsStop.Token;
         // The broker may not be up yet, or may restart: the receiver connects, and reconnects, on each receive,
         // and a failure is retried with back-off rather than stopping the worker.

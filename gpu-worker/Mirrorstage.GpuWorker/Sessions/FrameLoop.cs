@@ -37,6 +37,7 @@ public sealed class FrameLoop(AudioTimeline timeline, IRenderEngine engine, IFra
         var clock = Stopwatch.StartNew();
         var delay = new Queue<(byte[] Pcm, List<(int, long)> Finished)>();
         for (var i = 0; i < AudioDelayFrames; i++) delay.Enqueue((new byte[pcm.Length], []));
+        FrameMetrics.Started();
 
         for (long n = 0; !ct.IsCancellationRequested; n++)
         {

@@ -6,6 +6,10 @@ namespace Mirrorstage.GpuWorker.Sessions;
 /// slot, and how long the audio it carries waited since it arrived.</summary>
 public static class FrameMetrics
 {
+    /// <summary>A frame clock starts: the late-frames series exists from here on, at 0 until a frame is late, so
+    /// dashboards show a count rather than no data.</summary>
+    public static void Started() => MirrorstageTelemetry.LateFrames.Add(0);
+
     public static void Record(TimeSpan untilNextSlot, IReadOnlyList<TimeSpan> audioLatencies)
     {
         MirrorstageTelemetry.FramesRendered.Add(1);

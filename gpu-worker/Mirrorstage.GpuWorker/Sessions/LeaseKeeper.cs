@@ -13,7 +13,7 @@ namespace Mirrorstage.GpuWorker.Sessions;
 /// Reaping runs on one worker at a time (<see cref="SingleOwner"/>); every worker renews its own lease.</summary>
 public sealed class LeaseKeeper(
     IDocumentStore store, SessionStore sessions, IWarmQueue queue, IOptions<WorkerOptions> options, TimeProvider clock,
-    IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<LeaseKeeper> log)
+    IServiceProvider services, ILogger<LeaseKeeper> log)
     : BackgroundService
 {
     private readonly Dictionary<string, DateTimeOffset> _requeued = [];
@@ -81,17 +81,13 @@ public sealed class LeaseKeeper(
         session.Store(new WorkerLease
         {
             Id = o.WorkerId, InternalUrl = o.InternalUrl, RenewedAt = now, ExpiresAt = now.AddSeconds(o.LeaseSeconds),
-            RenderSlots = o.RenderSlots, FreeSlots = FreeSlots(o),
+            RenderSlots = o.RenderSlots, FreeSlots = Consumer().FreeSlots,
         });
         await session.SaveChangesAsync(ct);
     }
 
-    private int FreeSlots(WorkerOptions o)
-    {
-        if (lifetime.ApplicationStopping.IsCancellationRequested) return 0;
-        _consumer ??= services.GetServices<IHostedService>().OfType<Messaging.WarmRequestConsumer>().SingleOrDefault();
-        return Math.Max(0, o.RenderSlots - (_consumer?.ActiveSessions ?? 0));
-    }
+    private Messaging.WarmRequestConsumer Consumer() =>
+        _consumer ??= services.GetServices<IHostedService>().OfType<Messaging.WarmRequestConsumer>().Single();
 
     private async Task ReapAsync(WorkerOptions o, CancellationToken ct)
     {

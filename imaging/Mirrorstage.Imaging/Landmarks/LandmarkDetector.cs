@@ -19,7 +19,7 @@ public sealed class LandmarkDetector
 
     public LandmarkDetector(IOptions<ImageOptions> options)
     {
-        var path = options.Value.LandmarkModelPath;
+        var path = ImageOptions.AppFile(options.Value.LandmarkModelPath);
         if (!File.Exists(path))
             throw new FileNotFoundException($"Landmark model not found at {path}; install Debian's libdlib-data or set Mirrorstage:Images:LandmarkModelPath.", path);
         var file = new FileInfo(path);

@@ -39,11 +39,18 @@ var hostSettings = {
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
   AZURE_CLIENT_ID: identityClientId
+  // Application Insights has local auth off: the Functions host's own telemetry signs in as this identity too.
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }
-// Flex Consumption takes the runtime from functionAppConfig; Elastic Premium from these settings.
+// Flex Consumption takes the runtime and the package from functionAppConfig; Elastic Premium from these
+// settings. Premium runs from the package blob, fetched with the gateway identity (Blob Data Owner on the host
+// account): no content share, since Azure Files signs in only with the account key, which is disabled.
+var packageUrl = '${hostBlobEndpoint}${deploymentContainer}/gateway.zip'
 var premiumSettings = isFlex ? {} : {
   FUNCTIONS_EXTENSION_VERSION: '~4'
   FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'
+  WEBSITE_RUN_FROM_PACKAGE: packageUrl
+  WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identityId
 }
 var allSettings = union(hostSettings, premiumSettings, sharedSettings, paymentSettings, settings)
 
@@ -85,3 +92,5 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 output hostName string = site.properties.defaultHostName
 output siteId string = site.id
 output siteName string = site.name
+@description('Elastic Premium: the blob the app runs from (upload the zipped publish output there). Empty on Flex Consumption, which is published to its deployment container by the Functions tools.')
+output packageUrl string = isFlex ? '' : packageUrl

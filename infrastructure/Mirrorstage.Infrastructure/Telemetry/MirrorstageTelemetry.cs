@@ -8,6 +8,9 @@ public static class MirrorstageTelemetry
 {
     public const string Name = "Mirrorstage";
 
+    /// <summary>Every meter of ours: this one and each component's own (the worker's "Mirrorstage.GpuWorker").</summary>
+    public const string Meters = Name + "*";
+
     /// <summary>The attribute every span and measurement about one session carries.</summary>
     public const string SessionTag = "mirrorstage.session.id";
 

@@ -28,7 +28,7 @@ public static class TelemetrySetup
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: $"{Environment.MachineName}-{Environment.ProcessId}"))
             .WithTracing(t => t.AddSource(MirrorstageTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddNpgsql())
-            .WithMetrics(m => m.AddMeter(MirrorstageTelemetry.Name).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation())
+            .WithMetrics(m => m.AddMeter(MirrorstageTelemetry.Meters).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation())
             .WithLogging();
         services.Configure<OpenTelemetryLoggerOptions>(o => { o.IncludeScopes = true; o.IncludeFormattedMessage = true; });
         services.Configure<MetricReaderOptions>(r => r.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = options.MetricIntervalMilliseconds);

@@ -46,6 +46,18 @@ public class FleetCapacityTests
     }
 
     [Fact]
+    public void A_fleet_with_a_replica_ceiling_offers_only_the_replicas_it_has_not_started()
+    {
+        var ceiling = new CapacityOptions { MaxFleetSlots = 8, WarmStartSeconds = 4, ColdStartSeconds = 90 };
+        Assert.Equal(8, Read(ceiling).ScaleOutSlots); // nothing running: every replica can still start
+        Assert.Equal(4, Read(ceiling, leases: [Lease("a", 4, 4)]).ScaleOutSlots);
+
+        var full = Read(ceiling, leases: [Lease("a", 4, 0), Lease("b", 4, 1)]); // both replicas already run
+        Assert.Equal((1, 0), (full.FreeSlots, full.ScaleOutSlots));
+        Assert.False(Read(ceiling, waiting: 1, leases: [Lease("a", 4, 0), Lease("b", 4, 1)]).Available);
+    }
+
+    [Fact]
     public void Beyond_the_free_slots_an_autoscaled_fleet_takes_sessions_at_the_cold_start()
     {
         var scaling = new CapacityOptions { ScaleOutHeadroom = 3, WarmStartSeconds = 4, ColdStartSeconds = 90 };
