@@ -40,4 +40,13 @@ public class LiveKitFailureTests
         await using var rig = await PaidLiveKitRig.StartAsync(NoServer(), new Dictionary<string, string?> { ["Mirrorstage:LiveKit:PublisherScript"] = missing });
         await AssertFailedBeforeLiveAsync(rig, null, "livekit_publisher_unavailable");
     }
+
+    /// <summary>The caller's room is checked again by the worker before it joins, by the policy the RTMP outputs
+    /// follow: here a name the gateway took (it allows private hosts) and the worker's network holds private.</summary>
+    [Fact]
+    public async Task A_callers_room_the_workers_policy_refuses_is_never_joined_and_fully_refunded()
+    {
+        await using var rig = await PaidLiveKitRig.StartAsync(NoServer(), new Dictionary<string, string?> { ["Mirrorstage:Outputs:AllowPrivateHosts"] = "false" });
+        await AssertFailedBeforeLiveAsync(rig, "wss://127.0.0.1/agents-room", "output_url_not_allowed");
+    }
 }
