@@ -29,8 +29,9 @@ public sealed class LiveKitOutput : IFrameOutput
     public string? Identity => _room.Identity;
     public string? PublishOnBehalf => _room.PublishOnBehalf;
 
-    /// <summary>Set before the first frame to take the agent's speech and interruptions (the avatar convention).</summary>
-    public AvatarPlayback? Avatar { get; set; }
+    /// <summary>Takes the agent's speech and interruptions (the avatar convention), once attached.</summary>
+    public AvatarPlayback? Avatar { get; private set; }
+    private readonly List<(char Kind, byte[] Payload)> _early = []; // the agent's messages from before Attach
 
     private LiveKitOutput(Process node, string fifo, LiveKitWorkerOptions options)
     {
@@ -108,6 +109,27 @@ public sealed class LiveKitOutput : IFrameOutput
         await _frames.Writer.WriteAsync(message, ct);
     }
 
+    /// <summary>Hands the agent's speech to the session, starting with what came before: the publisher listens
+    /// to the agent as soon as it has joined, while the session's timeline exists only once the face is loaded.</summary>
+    public void Attach(AvatarPlayback avatar)
+    {
+        lock (_early)
+        {
+            foreach (var (kind, payload) in _early) avatar.OnPublisherMessage(kind, payload);
+            _early.Clear();
+            Avatar = avatar;
+        }
+    }
+
+    private void FromAgent(char kind, byte[] payload)
+    {
+        lock (_early)
+        {
+            if (Avatar is null) _early.Add((kind, payload));
+            else Avatar.OnPublisherMessage(kind, payload);
+        }
+    }
+
     /// <summary>Tells the agent an utterance finished playing (the avatar convention's lk.playback_finished).</summary>
     public Task PlaybackFinishedAsync(string payload) => SendAsync('P', Encoding.UTF8.GetBytes(payload));
 
@@ -137,7 +159,7 @@ public sealed class LiveKitOutput : IFrameOutput
             while (await PublisherWire.ReadAsync(events) is { } message)
             {
                 if (message.Kind == 'J') _room.On(JsonDocument.Parse(message.Payload).RootElement.Clone());
-                else Avatar?.OnPublisherMessage(message.Kind, message.Payload);
+                else FromAgent(message.Kind, message.Payload);
             }
         }
         catch (Exception e) when (e is IOException or JsonException) { Keep("events: " + e.Message); }
