@@ -38,7 +38,7 @@ public sealed class LiveKitOutput : IFrameOutput
         _node = node;
         _fifo = fifo;
         _options = options;
-        _room = new PublisherConnection(options.ReconnectGraceSeconds);
+        _room = new PublisherConnection(options.ReconnectGraceSeconds, TimeProvider.System);
         node.OutputDataReceived += (_, e) => Keep(e.Data);
         node.ErrorDataReceived += (_, e) => Keep(e.Data);
         node.BeginOutputReadLine();

@@ -9,6 +9,20 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const connected = (agent = null) => ({ type: 'connected', room: 'scripted', identity: 'mirrorstage-avatar', publish_on_behalf: agent });
 
 const scenarios = {
+  // The connection drops a second in and comes back half a second later.
+  'drop-and-return': async () => {
+    sendEvent(out, connected());
+    await sleep(1000);
+    sendEvent(out, { type: 'reconnecting' });
+    await sleep(500);
+    sendEvent(out, { type: 'reconnected' });
+  },
+  // The connection drops a second in and never comes back.
+  'drop': async () => {
+    sendEvent(out, connected());
+    await sleep(1000);
+    sendEvent(out, { type: 'reconnecting' });
+  },
   // The agent's first utterance (0.2 s at 16 kHz) arrives at once, before the join is even reported.
   'agent-speaks-at-once': async () => {
     writeMessage(out, 'A', new Int16Array(3200).fill(1000));
