@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Mirrorstage.GpuWorker.Audio;
 using Mirrorstage.GpuWorker.Output;
+using Mirrorstage.GpuWorker.Tests.Publishers;
 
 namespace Mirrorstage.GpuWorker.Tests;
 
@@ -64,5 +65,24 @@ public class AvatarPlaybackTests
         _timeline.Pull(frame, out speech);
         Assert.Equal(640, speech);
         Assert.Equal(2, _utterances);
+    }
+
+    /// <summary>The publisher listens to the agent from the moment it joins; the worker attaches the playback
+    /// only once the face is loaded. Speech in between is kept, played, and answered.</summary>
+    [Fact]
+    public async Task Speech_that_arrives_before_the_playback_is_attached_is_played_and_answered()
+    {
+        var (output, failure, detail) = await LiveKitOutput.StartAsync(ScriptedPublisher.Room("agent-speaks-at-once"), ScriptedPublisher.Options, 64, 64, 25, default);
+        Assert.True(output is not null, $"{failure}: {detail}");
+        Assert.Equal("agent-1", output.PublishOnBehalf); // joined: its 0.2 s of speech came before that
+        var avatar = new AvatarPlayback(_timeline, () => ++_utterances, output.PlaybackFinishedAsync);
+        output.Attach(avatar);
+
+        Assert.Equal([(1, 3_200L)], Play(6)); // 6 frames of 640 samples: past the 3,200 of the utterance
+        await avatar.Finished(1)!;
+        await output.DisposeAsync(); // the stand-in reports what it was sent at the end of its input
+
+        var sent = output.Stats!.Value.GetProperty("playback_finished").EnumerateArray().Select(p => p.GetString()).ToList();
+        Assert.Equal(["""{"playback_position":0.2,"interrupted":false}"""], sent);
     }
 }

@@ -61,6 +61,26 @@ public class LiveKitPublisherTests
         Assert.Contains("refused", detail, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task A_missing_publisher_program_fails_at_once_as_publisher_unavailable()
+    {
+        var options = new LiveKitWorkerOptions { PublisherScript = Path.Combine(Path.GetTempPath(), $"no-publisher-{Guid.NewGuid():N}.js") };
+        var (output, failure, detail) = await LiveKitOutput.StartAsync(new LiveKitTarget("ws://127.0.0.1:9", "a.b.c"), options, 64, 64, 25, default);
+        Assert.Null(output);
+        Assert.Equal(LiveKitOutput.PublisherUnavailable, failure);
+        Assert.Contains(options.PublisherScript, detail);
+    }
+
+    [Fact]
+    public async Task A_missing_node_fails_at_once_as_publisher_unavailable()
+    {
+        var options = new LiveKitWorkerOptions { NodePath = "/nonexistent/bin/node" };
+        var (output, failure, detail) = await LiveKitOutput.StartAsync(new LiveKitTarget("ws://127.0.0.1:9", "a.b.c"), options, 64, 64, 25, default);
+        Assert.Null(output);
+        Assert.Equal(LiveKitOutput.PublisherUnavailable, failure);
+        Assert.Contains("/nonexistent/bin/node", detail);
+    }
+
     /// <summary>Stands in for the face renderer (not what is under test): a flat frame that brightens with the mouth.</summary>
     private sealed class FlatEngine : IRenderEngine
     {

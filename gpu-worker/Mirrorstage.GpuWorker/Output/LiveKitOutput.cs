@@ -13,6 +13,7 @@ public sealed class LiveKitOutput : IFrameOutput
 {
     public const string ConnectFailed = "livekit_connect_failed";
     public const string ConnectionLost = "livekit_connection_lost";
+    public const string PublisherUnavailable = "livekit_publisher_unavailable";
 
     private readonly Process _node;
     private readonly string _fifo;
@@ -28,15 +29,16 @@ public sealed class LiveKitOutput : IFrameOutput
     public string? Identity => _room.Identity;
     public string? PublishOnBehalf => _room.PublishOnBehalf;
 
-    /// <summary>Set before the first frame to take the agent's speech and interruptions (the avatar convention).</summary>
-    public AvatarPlayback? Avatar { get; set; }
+    /// <summary>Takes the agent's speech and interruptions (the avatar convention), once attached.</summary>
+    public AvatarPlayback? Avatar { get; private set; }
+    private readonly List<(char Kind, byte[] Payload)> _early = []; // the agent's messages from before Attach
 
     private LiveKitOutput(Process node, string fifo, LiveKitWorkerOptions options)
     {
         _node = node;
         _fifo = fifo;
         _options = options;
-        _room = new PublisherConnection(options.ReconnectGraceSeconds);
+        _room = new PublisherConnection(options.ReconnectGraceSeconds, TimeProvider.System);
         node.OutputDataReceived += (_, e) => Keep(e.Data);
         node.ErrorDataReceived += (_, e) => Keep(e.Data);
         node.BeginOutputReadLine();
@@ -46,11 +48,19 @@ public sealed class LiveKitOutput : IFrameOutput
     }
 
     /// <summary>Starts the publisher and waits until it has joined the room and published its tracks.</summary>
-    /// <returns>The output, or null with the failure reason when the room could not be joined.</returns>
+    /// <returns>The output, or null with the failure reason when the publisher could not run or the room could not be joined.</returns>
     public static async Task<(LiveKitOutput? Output, string? Failure, string Detail)> StartAsync(
         LiveKitTarget target, LiveKitWorkerOptions options, int width, int height, int fps, CancellationToken ct)
     {
-        var output = await LaunchAsync(target, options, width, height, fps, ct);
+        LiveKitOutput output;
+        try
+        {
+            output = await LaunchAsync(target, options, width, height, fps, ct);
+        }
+        catch (PublisherMissing e)
+        {
+            return (null, PublisherUnavailable, e.Message);
+        }
         var problem = await output.JoinedAsync(ct);
         if (problem is null) return (output, null, "");
         var detail = problem + " " + output.Errors;
@@ -59,14 +69,26 @@ public sealed class LiveKitOutput : IFrameOutput
     }
 
     /// <summary>Starts the publisher and gives it the room; it takes frames at once, joining in the background.</summary>
+    /// <exception cref="PublisherMissing">node or the publisher program is missing.</exception>
     public static async Task<LiveKitOutput> LaunchAsync(LiveKitTarget target, LiveKitWorkerOptions options, int width, int height, int fps, CancellationToken ct)
     {
+        var script = options.ResolvePublisherScript();
         var fifo = Path.Combine(Path.GetTempPath(), $"mirrorstage-livekit-{Guid.NewGuid():N}.events");
         using (var mk = Process.Start(new ProcessStartInfo("mkfifo", fifo) { UseShellExecute = false })!) await mk.WaitForExitAsync(ct);
         var info = new ProcessStartInfo(options.NodePath) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(options.ResolvePublisherScript());
+        info.ArgumentList.Add(script);
         info.ArgumentList.Add(fifo);
-        var output = new LiveKitOutput(Process.Start(info) ?? throw new IOException("node did not start"), fifo, options);
+        Process node;
+        try
+        {
+            node = Process.Start(info) ?? throw new IOException("node did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            File.Delete(fifo);
+            throw new PublisherMissing($"{options.NodePath} could not be started: {e.Message}", e);
+        }
+        var output = new LiveKitOutput(node, fifo, options);
         var config = JsonSerializer.SerializeToUtf8Bytes(new { url = target.Url, token = target.Token, width, height, fps, sample_rate = FfmpegOutput.SampleRate });
         await output.SendAsync('C', config);
         return output;
@@ -85,6 +107,27 @@ public sealed class LiveKitOutput : IFrameOutput
         frameI420.CopyTo(message);
         pcm.CopyTo(message.AsMemory(frameI420.Length));
         await _frames.Writer.WriteAsync(message, ct);
+    }
+
+    /// <summary>Hands the agent's speech to the session, starting with what came before: the publisher listens
+    /// to the agent as soon as it has joined, while the session's timeline exists only once the face is loaded.</summary>
+    public void Attach(AvatarPlayback avatar)
+    {
+        lock (_early)
+        {
+            foreach (var (kind, payload) in _early) avatar.OnPublisherMessage(kind, payload);
+            _early.Clear();
+            Avatar = avatar;
+        }
+    }
+
+    private void FromAgent(char kind, byte[] payload)
+    {
+        lock (_early)
+        {
+            if (Avatar is null) _early.Add((kind, payload));
+            else Avatar.OnPublisherMessage(kind, payload);
+        }
     }
 
     /// <summary>Tells the agent an utterance finished playing (the avatar convention's lk.playback_finished).</summary>
@@ -116,7 +159,7 @@ public sealed class LiveKitOutput : IFrameOutput
             while (await PublisherWire.ReadAsync(events) is { } message)
             {
                 if (message.Kind == 'J') _room.On(JsonDocument.Parse(message.Payload).RootElement.Clone());
-                else Avatar?.OnPublisherMessage(message.Kind, message.Payload);
+                else FromAgent(message.Kind, message.Payload);
             }
         }
         catch (Exception e) when (e is IOException or JsonException) { Keep("events: " + e.Message); }

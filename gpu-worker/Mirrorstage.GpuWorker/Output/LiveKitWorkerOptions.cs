@@ -22,9 +22,11 @@ public sealed class LiveKitWorkerOptions
 
     public bool GatewayRoomsEnabled => !string.IsNullOrWhiteSpace(Url) && !string.IsNullOrWhiteSpace(ApiKey) && !string.IsNullOrWhiteSpace(ApiSecret);
 
+    /// <exception cref="PublisherMissing">The configured program does not exist, or none was found.</exception>
     public string ResolvePublisherScript()
     {
-        if (!string.IsNullOrWhiteSpace(PublisherScript)) return PublisherScript;
+        if (!string.IsNullOrWhiteSpace(PublisherScript))
+            return File.Exists(PublisherScript) ? PublisherScript : throw new PublisherMissing($"The LiveKit publisher {PublisherScript} does not exist.");
         var beside = Path.Combine(AppContext.BaseDirectory, "livekit-publisher", "src", "main.js");
         if (File.Exists(beside)) return beside;
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -32,6 +34,6 @@ public sealed class LiveKitWorkerOptions
             var candidate = Path.Combine(dir.FullName, "gpu-worker", "livekit-publisher", "src", "main.js");
             if (File.Exists(candidate)) return candidate;
         }
-        throw new FileNotFoundException("The LiveKit publisher was not found: set Mirrorstage:LiveKit:PublisherScript.");
+        throw new PublisherMissing("The LiveKit publisher was not found: set Mirrorstage:LiveKit:PublisherScript.");
     }
 }

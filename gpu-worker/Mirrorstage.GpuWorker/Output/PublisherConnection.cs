@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Mirrorstage.GpuWorker.Output;
@@ -6,10 +5,10 @@ namespace Mirrorstage.GpuWorker.Output;
 /// <summary>What the LiveKit publisher reports about its room, as events: joined (or why not), reconnecting,
 /// back, gone, and its counts. A reconnection that outlasts the grace period, or a publisher that leaves the
 /// room or exits while the session still runs, is a lost connection.</summary>
-public sealed class PublisherConnection(double reconnectGraceSeconds)
+public sealed class PublisherConnection(double reconnectGraceSeconds, TimeProvider time)
 {
     private readonly TaskCompletionSource<string?> _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _reconnectingSince; // Stopwatch ticks, 0 = connected
+    private long _reconnectingSince; // the time provider's timestamp, 0 = connected
     private volatile string? _failure;
 
     public JsonElement? Stats { get; private set; }
@@ -24,7 +23,7 @@ public sealed class PublisherConnection(double reconnectGraceSeconds)
         get
         {
             var since = Interlocked.Read(ref _reconnectingSince);
-            if (since != 0 && Stopwatch.GetElapsedTime(since).TotalSeconds > reconnectGraceSeconds) Lost();
+            if (since != 0 && time.GetElapsedTime(since).TotalSeconds > reconnectGraceSeconds) Lost();
             return _failure;
         }
     }
@@ -57,7 +56,7 @@ public sealed class PublisherConnection(double reconnectGraceSeconds)
                 _joined.TrySetResult(e.GetProperty("message").GetString() ?? "failed");
                 break;
             case "reconnecting":
-                Interlocked.CompareExchange(ref _reconnectingSince, Stopwatch.GetTimestamp(), 0);
+                Interlocked.CompareExchange(ref _reconnectingSince, time.GetTimestamp(), 0);
                 break;
             case "reconnected":
                 Interlocked.Exchange(ref _reconnectingSince, 0);

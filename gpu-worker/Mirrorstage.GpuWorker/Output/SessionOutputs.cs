@@ -12,8 +12,12 @@ public sealed class SessionOutputs(LiveKitWorkerOptions liveKit, IBlobStore blob
     {
         if (view.OutputProtocol == "livekit")
         {
-            var (target, missing) = await LiveKitTarget.ResolveAsync(view, liveKit, blobs, clock.GetUtcNow(), ct);
-            if (target is null) return (null, missing);
+            var (target, refused) = await LiveKitTarget.ResolveAsync(view, liveKit, outputHosts.Value, blobs, clock.GetUtcNow(), ct);
+            if (target is null)
+            {
+                log.LogWarning("Session {SessionId}: no LiveKit room to publish into ({Code})", view.Id, refused);
+                return (null, refused);
+            }
             var (output, failure, detail) = await LiveKitOutput.StartAsync(target, liveKit, o.Width, o.Height, o.FramesPerSecond, ct);
             if (output is null) log.LogWarning("Session {SessionId}: joining LiveKit at {Url} failed: {Detail}", view.Id, target.Url, detail);
             else log.LogInformation("Session {SessionId}: publishing into LiveKit as {Identity} (on behalf of {Agent})", view.Id, output.Identity, output.PublishOnBehalf ?? "nobody");

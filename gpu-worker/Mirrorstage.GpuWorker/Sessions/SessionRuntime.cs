@@ -45,7 +45,7 @@ public sealed class SessionRuntime(
         using var _ = face;
         var session = new Streaming.LiveSession(id, view.TokenHash, o.MaxBufferedAudioSeconds * FfmpegOutput.SampleRate);
         if (output is LiveKitOutput { PublishOnBehalf: not null } room)
-            room.Avatar = new AvatarPlayback(session.Timeline, session.NextUtteranceNumber, room.PlaybackFinishedAsync);
+            room.Attach(new AvatarPlayback(session.Timeline, session.NextUtteranceNumber, room.PlaybackFinishedAsync));
         live.Add(session);
         try
         {

@@ -3,6 +3,7 @@ using System.Text;
 using Mirrorstage.Events.Sessions;
 using Mirrorstage.GpuWorker.Output;
 using Mirrorstage.GpuWorker.Sessions;
+using Mirrorstage.Infrastructure.Http;
 
 namespace Mirrorstage.GpuWorker.Streaming;
 
@@ -16,13 +17,13 @@ public static class LivePreviewSocket
     {
         var view = id.Length <= 64 ? await sessions.ViewAsync(id, ct) : null;
         if (view is null || string.IsNullOrEmpty(share) || !view.ShareTokenHashes.Any(h => TokenHashes.Matches(share, h)))
-            return Results.Json(new { error = new { code = "invalid_share_token", message = "Open the preview through the session's view_url." } }, statusCode: 401);
+            return ErrorJson.Result(401, "invalid_share_token", "Open the preview through the session's view_url.");
         if (view.Status is SessionStatus.Ended or SessionStatus.Failed)
-            return Results.Json(new { error = new { code = "session_ended", message = "The session has ended." } }, statusCode: 410);
+            return ErrorJson.Result(410, "session_ended", "The session has ended.");
         if (feeds.Get(id) is not { } feed)
-            return Results.Json(new { error = new { code = "preview_not_ready", message = "This worker has no preview of the session (not live yet, or rendered elsewhere); retry in a few seconds." } }, statusCode: 404);
+            return ErrorJson.Result(404, "preview_not_ready", "This worker has no preview of the session (not live yet, or rendered elsewhere); retry in a few seconds.");
         if (!http.WebSockets.IsWebSocketRequest)
-            return Results.Json(new { error = new { code = "websocket_required", message = "Open this URL as a WebSocket." } }, statusCode: 400);
+            return ErrorJson.Result(400, "websocket_required", "Open this URL as a WebSocket.");
 
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         var messages = feed.Watch();

@@ -16,11 +16,14 @@ export class AvatarBridge {
   /** @param worker {{ audio(pcm: Int16Array): void, endUtterance(): void, clear(): void }} */
   constructor(room, agentIdentity, worker, outputRate = 16000, log = () => {}) {
     Object.assign(this, { room, agentIdentity, worker, outputRate, log });
+    this.streams = Promise.resolve(); // the last stream taken: the next one starts when it is done
   }
 
   attach() {
+    // LiveKit Agents' own receiver queues its streams and plays them one after the other; a stream that opens
+    // while another is still arriving waits its turn here too, so two utterances never interleave.
     this.room.registerByteStreamHandler(AUDIO_STREAM_TOPIC, (reader, from) => {
-      this.onAudioStream(reader, from).catch((e) => this.log(`audio stream failed: ${e.message}`));
+      this.streams = this.streams.then(() => this.onAudioStream(reader, from).catch((e) => this.log(`audio stream failed: ${e.message}`)));
     });
     this.room.localParticipant.registerRpcMethod(RPC_CLEAR_BUFFER, async (data) => this.onClearBuffer(data));
   }

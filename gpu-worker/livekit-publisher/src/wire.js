@@ -1,5 +1,5 @@
 // The pipe between the worker and this program: messages of [kind: 1 byte][length: u32 LE][payload].
-// Worker -> here (stdin):  'C' config JSON, 'F' one frame (BGR24 pixels, then that frame's s16le PCM),
+// Worker -> here (stdin):  'C' config JSON, 'F' one frame (I420 pixels, then that frame's s16le PCM),
 //                          'P' a playback_finished payload (JSON) to send to the agent, EOF to finish.
 // Here -> worker (a FIFO): 'J' an event (JSON), 'A' agent speech (16 kHz mono s16le), 'E' end of an utterance,
 //                          'X' the agent asked to clear the buffer.

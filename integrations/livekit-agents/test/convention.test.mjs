@@ -79,3 +79,28 @@ test('stereo speech is mixed down to mono', async () => {
   assert.equal(worker.samples.length, left.length);
   assert.equal(worker.samples[1234], left[1234]);
 });
+
+test('a stream that opens while another is still arriving is played after it, as LiveKit Agents queues them', async () => {
+  const { avatar, worker } = setUp();
+  let more;
+  const first = stream([1, 2], new Promise((resolve) => { more = resolve; }));
+  avatar.handlers.get('lk.audio_stream')(first, { identity: 'agent-1' });
+  avatar.handlers.get('lk.audio_stream')(stream([3]), { identity: 'agent-1' });
+  await new Promise((r) => setTimeout(r, 50)); // the second stream has all its bytes; the first still waits for more
+  more();
+  await until(() => worker.utterances === 2);
+  assert.deepEqual(worker.samples, [1, 2, 3]); // interleaved, the second utterance would have cut into the first: 1, 3, 2
+});
+
+/** A 16 kHz mono byte stream of one-sample chunks; with `pause`, its last chunk comes only once that resolves. */
+function stream(values, pause = Promise.resolve()) {
+  const chunk = (v) => new Uint8Array(Int16Array.of(v).buffer);
+  return {
+    info: { attributes: { sample_rate: '16000', num_channels: '1' } },
+    async *[Symbol.asyncIterator]() {
+      for (const v of values.slice(0, -1)) yield chunk(v);
+      await pause;
+      yield chunk(values.at(-1));
+    },
+  };
+}

@@ -1,58 +1,52 @@
 using System.Net;
 using System.Net.Sockets;
 using Mirrorstage.Events.Sessions;
-using Mirrorstage.Events.Wallets;
 using Mirrorstage.Functions.Tests.Support;
-using static Mirrorstage.Functions.Tests.Support.Requests;
 
 namespace Mirrorstage.Functions.Tests.EndToEnd;
 
-/// <summary>A paid session for the gateway's LiveKit, whose address has no server: the worker's publisher
-/// cannot join, the session fails with that reason and the payment comes back as credit.</summary>
+/// <summary>Paid LiveKit sessions that cannot publish, or stop publishing: each fails with its reason and the
+/// payment comes back as credit (all of it when the session never went live).</summary>
 [Collection(GatewayCollection.Name)]
 public class LiveKitFailureTests
 {
-    [Fact]
-    public async Task A_LiveKit_room_that_cannot_be_joined_fails_the_session_with_a_full_refund()
+    private static string NoServer()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
-        var noServer = $"ws://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}";
-        probe.Stop();
-        var liveKit = new Dictionary<string, string?>
-        {
-            ["Mirrorstage:LiveKit:Url"] = noServer,
-            ["Mirrorstage:LiveKit:ApiKey"] = "APIkey123",
-            ["Mirrorstage:LiveKit:ApiSecret"] = "livekit-secret-livekit-secret-livekit-secret",
-        };
-        var queue = "e2e-livekit-" + Guid.NewGuid().ToString("N")[..8];
-        using var gateway = LiveRig.AmqpGateway(queue, new(liveKit)
-        {
-            ["Mirrorstage:Pricing:PricePerMinuteUsd"] = "0.10",
-            ["Mirrorstage:Payments:Networks:0:Network"] = "base-sepolia",
-            ["Mirrorstage:Payments:Networks:0:PayTo"] = "0x000000000000000000000000000000000000dEaD",
-            ["Mirrorstage:Payments:Networks:0:FacilitatorUrl"] = "http://127.0.0.1:9/unused-scripted",
-            ["Mirrorstage:Payments:Networks:0:VerifyLocally"] = "false",
-        });
-        await using var worker = LiveRig.BuildWorker(queue, "http://127.0.0.1:0", gateway.BlobFolder, "livekit-worker", liveKit);
-        await worker.StartAsync();
+        return $"ws://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}"; // nothing listens there once the probe stops
+    }
 
-        const string payer = "0x00000000000000000000000000000000000000C7";
-        var client = gateway.CreateClient();
-        var accepted = DecodeRequired(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut)))).Accepts[0];
-        var created = await JsonAsync(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut), Payment(accepted, payer))));
-        Assert.Equal("livekit", created["output_protocol"]!.GetValue<string>());
-        var (id, token) = (created["session_id"]!.GetValue<string>(), created["token"]!.GetValue<string>());
+    private static async Task AssertFailedBeforeLiveAsync(PaidLiveKitRig rig, string? outputUrl, string reason)
+    {
+        var (id, token) = await rig.CreatePaidSessionAsync(outputUrl);
+        var status = await rig.WaitForStatusAsync(id, token, "failed", "active", "ended");
+        Assert.Equal(("failed", reason), (status["status"]!.GetValue<string>(), status["failure_reason"]!.GetValue<string>()));
+        Assert.Empty((await rig.Gateway.EventsOfAsync(id)).OfType<SessionActivated>()); // never billed as live
+        Assert.Equal(PaidLiveKitRig.Paid, await rig.CreditAsync());
+    }
 
-        System.Text.Json.Nodes.JsonObject status = [];
-        for (var i = 0; i < 300 && status["status"]?.GetValue<string>() is not ("failed" or "active" or "ended"); i++, await Task.Delay(200))
-            status = await JsonAsync(await client.SendAsync(WithBearer(HttpMethod.Get, $"/v1/sessions/{id}", token)));
-        Assert.Equal(("failed", "livekit_connect_failed"), (status["status"]!.GetValue<string>(), status["failure_reason"]!.GetValue<string>()));
+    [Fact]
+    public async Task A_LiveKit_room_that_cannot_be_joined_fails_the_session_with_a_full_refund()
+    {
+        await using var rig = await PaidLiveKitRig.StartAsync(NoServer());
+        await AssertFailedBeforeLiveAsync(rig, null, "livekit_connect_failed");
+    }
 
-        var events = await gateway.EventsOfAsync(id);
-        Assert.Empty(events.OfType<SessionActivated>()); // never billed as live
-        await using var query = gateway.Store.QuerySession();
-        Assert.Equal(1_000_000, (await query.LoadAsync<WalletBalance>(WalletAddress.StreamKey(payer)))!.BalanceAtomic);
-        await worker.StopAsync();
+    [Fact]
+    public async Task A_worker_without_its_publisher_fails_the_session_at_once_with_a_full_refund()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"no-publisher-{Guid.NewGuid():N}", "main.js");
+        await using var rig = await PaidLiveKitRig.StartAsync(NoServer(), new Dictionary<string, string?> { ["Mirrorstage:LiveKit:PublisherScript"] = missing });
+        await AssertFailedBeforeLiveAsync(rig, null, "livekit_publisher_unavailable");
+    }
+
+    /// <summary>The caller's room is checked again by the worker before it joins, by the policy the RTMP outputs
+    /// follow: here a name the gateway took (it allows private hosts) and the worker's network holds private.</summary>
+    [Fact]
+    public async Task A_callers_room_the_workers_policy_refuses_is_never_joined_and_fully_refunded()
+    {
+        await using var rig = await PaidLiveKitRig.StartAsync(NoServer(), new Dictionary<string, string?> { ["Mirrorstage:Outputs:AllowPrivateHosts"] = "false" });
+        await AssertFailedBeforeLiveAsync(rig, "wss://127.0.0.1/agents-room", "output_url_not_allowed");
     }
 }
