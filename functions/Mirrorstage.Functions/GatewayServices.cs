@@ -80,11 +80,18 @@ public static class GatewayServices
 
     public static void MapGateway(this WebApplication app)
     {
+        app.UseGatewayMiddleware();
+        app.MapGatewayEndpoints();
+    }
+
+    /// <summary>What runs around every slice, in this order, on Kestrel and in the Azure Functions worker alike:
+    /// token-safe request logs, the error shape, CORS, then fair-use limits.</summary>
+    public static void UseGatewayMiddleware(this IApplicationBuilder app)
+    {
         app.UseRequestLogs();
         app.UseApiErrors();
         app.UseCors();
         app.UseRateLimiter();
-        app.MapGatewayEndpoints();
     }
 
     /// <summary>Every slice's endpoints: Kestrel serves them as mapped, the Azure Functions adapters run the same ones.</summary>
