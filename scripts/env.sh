@@ -53,13 +53,13 @@ ms_port_holder() {
   pid="$(grep -o 'pid=[0-9]*' <<<"$users" | head -n 1 | cut -d= -f2)" || true
   name="$(grep -o '"[^"]*"' <<<"$users" | head -n 1 | tr -d '"')" || true
   if [ -n "$pid" ]; then
-    echo "$name (pid $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120))"
+    echo "$name (pid $pid: $(tr '\0\n' '  ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120))"
   elif (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
     echo "a process this user cannot see"
   fi
 }
 
-# ms_port_taken PORT WHAT VARIABLE: one line saying what holds the port WHAT wanted, and how to choose another.
+# ms_port_taken PORT WHAT [VARIABLE]: one line saying what holds the port WHAT wanted, and how to choose another.
 ms_port_taken() {
-  echo "port $1 for $2 is taken by $(ms_port_holder "$1"); stop it or set $3 to a free port" >&2
+  echo "port $1 for $2 is taken by $(ms_port_holder "$1"); stop it${3:+ or set $3 to a free port}" >&2
 }

@@ -11,6 +11,7 @@ need=()
 [ -f /usr/share/dlib/shape_predictor_68_face_landmarks.dat ] || need+=(libdlib-data)
 dpkg -s libgtk-3-0 >/dev/null 2>&1 || need+=(libgtk-3-0)
 command -v ffprobe >/dev/null || need+=(ffmpeg)
+command -v ss >/dev/null || need+=(iproute2) # names what holds a taken port (ms_port_holder in env.sh)
 tests=true; [ "${1:-}" = "--run" ] && tests=false
 if $tests; then
   command -v rabbitmq-server >/dev/null || need+=(rabbitmq-server)

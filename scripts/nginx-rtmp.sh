@@ -14,7 +14,10 @@ error_log $dir/error.log info;
 events { worker_connections 256; }
 rtmp { server { listen 127.0.0.1:$MS_RTMP_PORT; application live { live on; record off; } } }
 CONF
-    [ -f "$dir/nginx.pid" ] && kill -0 "$(cat "$dir/nginx.pid")" 2>/dev/null || nginx -c "$dir/nginx.conf" -p "$dir"
+    if ! { [ -f "$dir/nginx.pid" ] && kill -0 "$(cat "$dir/nginx.pid")" 2>/dev/null; }; then
+      if (exec 3<>"/dev/tcp/127.0.0.1/$MS_RTMP_PORT") 2>/dev/null; then ms_port_taken "$MS_RTMP_PORT" nginx-rtmp MIRRORSTAGE_RTMP_PORT; exit 1; fi
+      nginx -c "$dir/nginx.conf" -p "$dir"
+    fi
     ms_wait_port 127.0.0.1 "$MS_RTMP_PORT" 20 nginx-rtmp
     echo "nginx-rtmp: rtmp://127.0.0.1:$MS_RTMP_PORT/live/<key>"
     ;;

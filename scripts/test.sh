@@ -11,11 +11,13 @@ trap '"$here/services.sh" stop' EXIT
 "$here/services.sh" start || exit 1
 cd "$MS_REPO"
 log="$MS_STATE/test-logs"; mkdir -p "$log"
+# Locked, here as in CI: the packages are those the lock files record, or the run stops (see README "Building: packages").
+dotnet restore --locked-mode Mirrorstage.sln --nologo -v quiet || { echo "restore: the lock files do not match the project files (README: Building: packages)" >&2; exit 1; }
 # Both ONNX Runtime flavours build; the tests run the CPU one (no GPU here).
 "$here/build-gpu-flavour.sh" >"$log/gpu-flavour.txt" 2>&1; gpu_rc=$?
 tail -n 1 "$log/gpu-flavour.txt"
 
-dotnet test Mirrorstage.sln --nologo "$@" 2>&1 | tee "$log/dotnet.txt"
+dotnet test Mirrorstage.sln --nologo --no-restore "$@" 2>&1 | tee "$log/dotnet.txt"
 dotnet_rc=${PIPESTATUS[0]}
 (cd tests/conformance && node --test --test-concurrency=1 conformance/) 2>&1 | tee "$log/conformance.txt"
 node_rc=${PIPESTATUS[0]}

@@ -80,12 +80,20 @@ public static class GatewayServices
 
     public static void MapGateway(this WebApplication app)
     {
-        app.UseSessionScope(); // first: the request line is written inside the scope too
+        app.UseGatewayMiddleware();
+        app.MapGatewayEndpoints();
+    }
+
+    /// <summary>What runs around every slice, in this order, on Kestrel and in the Azure Functions worker alike:
+    /// the session's log scope (first: the request line is written inside it too), token-safe request logs, the
+    /// error shape, CORS, then fair-use limits.</summary>
+    public static void UseGatewayMiddleware(this IApplicationBuilder app)
+    {
+        app.UseSessionScope();
         app.UseRequestLogs();
         app.UseApiErrors();
         app.UseCors();
         app.UseRateLimiter();
-        app.MapGatewayEndpoints();
     }
 
     /// <summary>Every slice's endpoints: Kestrel serves them as mapped, the Azure Functions adapters run the same ones.</summary>

@@ -25,6 +25,13 @@ async function readView() {
   return body;
 }
 
+/** The player for this session's output; null when it publishes into a room the page cannot join. */
+async function startPlayer(view) {
+  if (view.livekit_access_token) return playLiveKit(video, view.livekit_url, view.livekit_access_token);
+  if (view.preview_url) return playPreview(video, view.preview_url);
+  return null;
+}
+
 let player = null;
 async function tick() {
   let view;
@@ -51,9 +58,15 @@ async function tick() {
     return true;
   }
   if (!player) {
-    if (view.livekit_access_token) player = await playLiveKit(video, view.livekit_url, view.livekit_access_token);
-    else if (view.preview_url) player = playPreview(video, view.preview_url);
-    else {
+    try {
+      player = await startPlayer(view);
+    } catch (e) {
+      // A room that refuses the connection now (LiveKit restarting, a network blip): the next poll tries again.
+      console.warn('the player did not start', e);
+      show('reconnecting', 'Reconnecting…', '');
+      return true;
+    }
+    if (!player) {
       show('live', 'Live in another room', 'This session publishes into its caller\'s own LiveKit room.');
       return true;
     }

@@ -5,7 +5,7 @@ using Mirrorstage.Functions.Api;
 namespace Mirrorstage.Functions.AzureFunctions;
 
 /// <summary>The endpoints the slices map (<see cref="GatewayServices.MapGatewayEndpoints"/>), built once in the
-/// Functions worker and run behind the same error handling as on Kestrel. A function adapter hands its request
+/// Functions worker and run behind the same middleware as on Kestrel (<see cref="GatewayServices.UseGatewayMiddleware"/>). A function adapter hands its request
 /// here; the slice's own request delegate (parameter binding included) answers it, so no endpoint exists twice.</summary>
 public sealed class GatewayEndpoints
 {
@@ -22,8 +22,7 @@ public sealed class GatewayEndpoints
             new TemplateMatcher(TemplateParser.Parse(e.RoutePattern.RawText!.TrimStart('/')), []),
             e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []))];
         var app = new ApplicationBuilder(services);
-        app.UseSessionScope();
-        app.UseApiErrors();
+        app.UseGatewayMiddleware();
         app.Run(context => context.GetEndpoint()!.RequestDelegate!(context));
         _pipeline = app.Build();
     }

@@ -25,7 +25,7 @@ public static class ViewPage
         });
         app.MapGet("/view/assets/view.js", () => ViewBundle.Exists
             ? Results.File(ViewBundle.Path, "text/javascript; charset=utf-8")
-            : Results.Json(new { error = new { code = "not_found", message = "The view page's script was not built (run npm ci in web/)." } }, statusCode: 404));
+            : Infrastructure.Http.ErrorJson.Result(404, "not_found", "The view page's script was not built (run npm ci in web/)."));
     }
 
     private static IResult Page(int status, string title, string message, bool script) => Results.Content(

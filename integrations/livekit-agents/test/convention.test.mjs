@@ -59,6 +59,18 @@ test('lk.clear_buffer reaches the worker, and our lk.playback_finished is read b
   assert.deepEqual(await finished, { playbackPosition: 0.48, interrupted: true, synchronizedTranscript: undefined });
 });
 
+test('an utterance played to its end reaches LiveKit Agents as finished, not interrupted', async () => {
+  const { worker, output, bridge } = setUp();
+  await output.captureFrame(new AudioFrame(tone(16000, 1.5), 16000, 1, 24000));
+  output.flush();
+  await until(() => worker.utterances === 1);
+
+  const finished = new Promise((resolve) => output.once(voice.AudioOutput.EVENT_PLAYBACK_FINISHED, resolve));
+  // What AvatarPlayback sends when those 1.5 s played through (its C# test pins this text).
+  await bridge.playbackFinished('{"playback_position":1.5,"interrupted":false}');
+  assert.deepEqual(await finished, { playbackPosition: 1.5, interrupted: false, synchronizedTranscript: undefined });
+});
+
 test('only the agent named by lk.publish_on_behalf is heard or obeyed', async () => {
   const { avatar, worker } = setUp();
   const stranger = { info: { attributes: { sample_rate: '16000', num_channels: '1' } }, async *[Symbol.asyncIterator]() { yield new Uint8Array(3200); } };

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,34 +48,12 @@ public class FunctionAdapterTests(FreeGateway gateway)
             var expected = ((int)kestrel.StatusCode, kestrel.Content.Headers.ContentType?.MediaType, await kestrel.Content.ReadAsStringAsync());
 
             await using var scope = gateway.Services.CreateAsyncScope();
-            var context = await ContextFor(sample(), scope.ServiceProvider);
+            var context = await FunctionRequests.ContextFor(sample(), scope.ServiceProvider);
             Assert.IsAssignableFrom<IActionResult>(await (Task<IActionResult>)method.Invoke(adapters, [context.Request])!);
             context.Response.Body.Position = 0;
             var actual = (context.Response.StatusCode, context.Response.ContentType?.Split(';')[0], await new StreamReader(context.Response.Body).ReadToEndAsync());
 
             Assert.True(expected == actual, $"{name}: Kestrel answered {expected}, the function {actual}");
         }
-    }
-
-    /// <summary>The request as the Functions worker's ASP.NET Core integration hands it to a function.</summary>
-    private static async Task<HttpContext> ContextFor(HttpRequestMessage message, IServiceProvider services)
-    {
-        var context = new DefaultHttpContext { RequestServices = services };
-        var uri = new Uri(new Uri("http://localhost"), message.RequestUri!);
-        context.Request.Method = message.Method.Method;
-        context.Request.Scheme = uri.Scheme;
-        context.Request.Host = new HostString(uri.Authority);
-        context.Request.Path = uri.AbsolutePath;
-        context.Request.QueryString = new QueryString(uri.Query);
-        foreach (var (key, values) in message.Headers) context.Request.Headers[key] = values.ToArray();
-        if (message.Content is { } content)
-        {
-            foreach (var (key, values) in content.Headers) context.Request.Headers[key] = values.ToArray();
-            var body = await content.ReadAsByteArrayAsync();
-            context.Request.Body = new MemoryStream(body);
-            context.Request.ContentLength = body.Length;
-        }
-        context.Response.Body = new MemoryStream();
-        return context;
     }
 }

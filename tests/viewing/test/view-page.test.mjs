@@ -1,6 +1,7 @@
-// The view page of a live local session in Debian's headless Chromium: the face moves its mouth while it
-// speaks, a bad share token gets a plain message, and the low-latency preview's render -> presentation
-// delay is printed (p50/p95; timing figures on a shared machine are inflated by its load).
+// The view page of a live local session in Debian's headless Chromium: it keeps polling through a player that
+// fails to start, the face moves its mouth while it speaks, a bad share token gets a plain message, and the
+// low-latency preview's render -> presentation delay is printed (p50/p95; timing figures on a shared machine
+// are inflated by its load).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +30,26 @@ function meanDifference(a, b) {
   return sum / (a.data.length / 4 * 3);
 }
 const percentile = (values, p) => [...values].sort((x, y) => x - y)[Math.min(values.length - 1, Math.floor(values.length * p))];
+
+test('a player that fails to start shows Reconnecting… and the page keeps polling until it plays', async () => {
+  const created = await createSession(up.url);
+  await waitForStatus(created, ['active']);
+  const page = await browser.newPage({ viewport: { width: 512, height: 512 } });
+  // The view credentials name a LiveKit room nobody serves, until the test lets the real answer through.
+  let refused = true;
+  await page.route('**/v1/view/**', async (route) => {
+    if (!refused) return route.continue();
+    const response = await route.fetch();
+    await route.fulfill({ response, json: { ...(await response.json()), livekit_url: 'ws://127.0.0.1:9', livekit_access_token: 'unserved' } });
+  });
+  await page.goto(created.view_url);
+  await page.waitForFunction(() => document.body.dataset.state === 'reconnecting', null, { timeout: 20000 });
+  assert.match(await page.locator('#state').innerText(), /Reconnecting…/);
+  refused = false;
+  await page.waitForFunction(() => document.body.dataset.state === 'live', null, { timeout: 30000 });
+  await page.close();
+  await fetch(created.status_url, { method: 'DELETE', headers: { Authorization: `Bearer ${created.token}` } }); // frees its render slot
+});
 
 test('the view page shows the live face, whose mouth moves while it speaks', async () => {
   const created = await createSession(up.url);
