@@ -105,8 +105,8 @@ public class CreditPaymentTests(PaidGateway gateway)
         Assert.Equal(3_700_000 - 1_000_000, await BalanceAsync(wallet));
     }
 
-    [Fact]
-    public async Task A_Solana_wallet_pays_with_an_Ed25519_signature()
+    /// <summary>A fresh Solana wallet with credit, a challenge for it, and the wallet's Ed25519 signature of it.</summary>
+    private async Task<(string Wallet, string Challenge, byte[] Signature)> SolanaSignedChallengeAsync()
     {
         var secret = new byte[32];
         Ed25519.GeneratePrivateKey(new Org.BouncyCastle.Security.SecureRandom(), secret);
@@ -118,6 +118,13 @@ public class CreditPaymentTests(PaidGateway gateway)
         var text = Encoding.UTF8.GetBytes(TextOf(challenge));
         var sig = new byte[64];
         Ed25519.Sign(secret, 0, text, 0, text.Length, sig, 0);
+        return (wallet, challenge, sig);
+    }
+
+    [Fact]
+    public async Task A_Solana_wallet_pays_with_an_Ed25519_signature()
+    {
+        var (wallet, challenge, sig) = await SolanaSignedChallengeAsync();
 
         var response = await _client.SendAsync(Paid(wallet, challenge, Base58.Encode(sig)));
         Assert.Equal(201, (int)response.StatusCode);
@@ -127,16 +134,7 @@ public class CreditPaymentTests(PaidGateway gateway)
     [Fact]
     public async Task A_Solana_signature_in_base64_has_one_spelling()
     {
-        var secret = new byte[32];
-        Ed25519.GeneratePrivateKey(new Org.BouncyCastle.Security.SecureRandom(), secret);
-        var pub = new byte[32];
-        Ed25519.GeneratePublicKey(secret, 0, pub, 0);
-        var wallet = Base58.Encode(pub);
-        await GrantAsync(wallet, 1_000_000);
-        var challenge = await ChallengeAsync(wallet);
-        var text = Encoding.UTF8.GetBytes(TextOf(challenge));
-        var sig = new byte[64];
-        Ed25519.Sign(secret, 0, text, 0, text.Length, sig, 0);
+        var (wallet, challenge, sig) = await SolanaSignedChallengeAsync();
         var canonical = Convert.ToBase64String(sig); // 64 bytes: the last quantum carries 4 spare bits before "=="
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         var last = canonical[^3];
