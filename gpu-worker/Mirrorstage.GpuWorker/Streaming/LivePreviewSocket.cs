@@ -13,7 +13,8 @@ namespace Mirrorstage.GpuWorker.Streaming;
 public static class LivePreviewSocket
 {
     public static void Map(IEndpointRouteBuilder app) => app.Map("/preview/{id}/live", async (
-        HttpContext http, string id, string? share, SessionStore sessions, PreviewFeeds feeds, CancellationToken ct) =>
+        HttpContext http, string id, string? share, SessionStore sessions, PreviewFeeds feeds, Marten.IDocumentStore store,
+        TimeProvider clock, Microsoft.Extensions.Options.IOptions<WorkerOptions> options, CancellationToken ct) =>
     {
         var view = id.Length <= 64 ? await sessions.ViewAsync(id, ct) : null;
         if (view is null || string.IsNullOrEmpty(share) || !view.ShareTokenHashes.Any(h => TokenHashes.Matches(share, h)))
@@ -21,7 +22,11 @@ public static class LivePreviewSocket
         if (view.Status is SessionStatus.Ended or SessionStatus.Failed)
             return ErrorJson.Result(410, "session_ended", "The session has ended.");
         if (feeds.Get(id) is not { } feed)
+        {
+            // Rendered by another replica behind the same ingress: relay the viewer to it.
+            if (await SocketForwarder.TryRelayToOwnerAsync(http, view, options.Value.WorkerId, store, clock)) return Results.Empty;
             return ErrorJson.Result(404, "preview_not_ready", "This worker has no preview of the session (not live yet, or rendered elsewhere); retry in a few seconds.");
+        }
         if (!http.WebSockets.IsWebSocketRequest)
             return ErrorJson.Result(400, "websocket_required", "Open this URL as a WebSocket.");
 

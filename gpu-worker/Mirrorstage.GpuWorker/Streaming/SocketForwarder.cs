@@ -1,33 +1,53 @@
 using System.Net.WebSockets;
+using Marten;
+using Mirrorstage.Events.Sessions;
 
 namespace Mirrorstage.GpuWorker.Streaming;
 
-/// <summary>Relays a client's socket to the replica that owns the session, message by message in both
-/// directions, until either side closes.</summary>
+/// <summary>Relays a client's socket (the stream, the live preview) to the replica that owns the session, message
+/// by message in both directions, until either side closes: any replica behind one ingress accepts it.</summary>
 public static class SocketForwarder
 {
     public const string ForwardedHeader = "X-Mirrorstage-Forwarded";
 
-    public static async Task<ClientWebSocket?> ConnectAsync(string ownerUrl, string sessionId, string token, CancellationToken ct)
+    /// <summary>Relays this socket request to the replica rendering the session, at the same path and query, when
+    /// that is another replica with a live lease. False when it is not (or cannot be reached): the caller answers.</summary>
+    public static async Task<bool> TryRelayToOwnerAsync(HttpContext http, SessionView view, string self, IDocumentStore store, TimeProvider clock)
+    {
+        if (view is not { Status: SessionStatus.Active, InterruptedAt: null, ClaimedBy: { } owner } || owner == self
+            || http.Request.Headers.ContainsKey(ForwardedHeader) || !http.WebSockets.IsWebSocketRequest)
+            return false;
+        await using var query = store.QuerySession();
+        var lease = await query.LoadAsync<WorkerLease>(owner, http.RequestAborted);
+        if (lease?.InternalUrl is not { } ownerUrl || lease.ExpiresAt <= clock.GetUtcNow()) return false;
+        var ws = ownerUrl.Replace("https://", "wss://").Replace("http://", "ws://").TrimEnd('/');
+        if (!Uri.TryCreate(ws + http.Request.Path + http.Request.QueryString, UriKind.Absolute, out var target)) return false;
+        using var upstream = await ConnectAsync(target, http.RequestAborted);
+        if (upstream is null) return false;
+        using var client = await http.WebSockets.AcceptWebSocketAsync();
+        await RelayAsync(client, upstream);
+        return true;
+    }
+
+    private static async Task<ClientWebSocket?> ConnectAsync(Uri target, CancellationToken ct)
     {
         var upstream = new ClientWebSocket();
         upstream.Options.SetRequestHeader(ForwardedHeader, "1"); // the owner must not forward it again
-        var ws = ownerUrl.Replace("https://", "wss://").Replace("http://", "ws://").TrimEnd('/');
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await upstream.ConnectAsync(new Uri($"{ws}/v1/sessions/{sessionId}/stream?token={Uri.EscapeDataString(token)}"), timeout.Token);
+            await upstream.ConnectAsync(target, timeout.Token);
             return upstream;
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or UriFormatException)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {
             upstream.Dispose();
             return null;
         }
     }
 
-    public static async Task RelayAsync(WebSocket client, WebSocket owner)
+    private static async Task RelayAsync(WebSocket client, WebSocket owner)
     {
         var a = PumpAsync(client, owner);
         var b = PumpAsync(owner, client);

@@ -42,20 +42,7 @@ public static class StreamEndpoint
             if (session is null)
             {
                 // Live on another replica: relay this socket to the owner named in its lease.
-                if (view is { Status: SessionStatus.Active, InterruptedAt: null } && view.ClaimedBy != options.Value.WorkerId
-                    && !http.Request.Headers.ContainsKey(SocketForwarder.ForwardedHeader) && http.WebSockets.IsWebSocketRequest)
-                {
-                    await using var query = store.QuerySession();
-                    var lease = await query.LoadAsync<WorkerLease>(view.ClaimedBy!, http.RequestAborted);
-                    if (lease?.InternalUrl is { } ownerUrl && lease.ExpiresAt > clock.GetUtcNow()
-                        && await SocketForwarder.ConnectAsync(ownerUrl, id, token, http.RequestAborted) is { } upstream)
-                    {
-                        using (upstream)
-                        using (var client = await http.WebSockets.AcceptWebSocketAsync())
-                            await SocketForwarder.RelayAsync(client, upstream);
-                        return;
-                    }
-                }
+                if (await SocketForwarder.TryRelayToOwnerAsync(http, view, options.Value.WorkerId, store, clock)) return;
                 var (status, code, message) = view.Status == SessionStatus.Warming
                     ? (409, "session_not_ready", "The session is still warming; poll its status until it is active.")
                     : (503, "session_elsewhere", "This session is live on another worker replica; reconnect to the session's websocket_url.");

@@ -47,6 +47,17 @@ public class FailoverTests
                 Assert.NotNull((await LiveRig.ReceiveUntilAsync(relayed, "chunk_done", TimeSpan.FromSeconds(15))).Match);
                 await relayed.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", default);
             }
+            // So does the live preview: a viewer reaching the other replica is relayed to the one rendering.
+            var share = (await JsonAsync(await client.SendAsync(WithBearer(HttpMethod.Post, $"/v1/sessions/{id}/share", token))))["share_url"]!
+                .GetValue<string>().Split("share=")[1];
+            using (var preview = new ClientWebSocket())
+            {
+                await preview.ConnectAsync(new Uri($"{workers[survivor].Url.Replace("http://", "ws://")}/preview/{id}/live?share={share}"), default);
+                var buffer = new byte[64 * 1024];
+                var first = await preview.ReceiveAsync(buffer, default).WaitAsync(TimeSpan.FromSeconds(15));
+                Assert.Equal(WebSocketMessageType.Text, first.MessageType);
+                Assert.Contains("\"type\":\"init\"", System.Text.Encoding.UTF8.GetString(buffer, 0, first.Count));
+            }
 
             workers[owner].Process.Kill(); // SIGKILL: no goodbye, no lease release
             var killed = Stopwatch.StartNew();
