@@ -19,10 +19,15 @@ public sealed class ReconcilerOptions
 /// session (or credit, when the order can no longer be served); a payment that can never move is released.
 /// Nothing waits for an operator. Any number of gateways may run it: the payment's unique record decides.</summary>
 public sealed class PaymentReconciler(PaymentClaims claims, ISettlementProbes probes, PaymentSettlements settlements,
-    IOptions<ReconcilerOptions> options, TimeProvider clock, ILogger<PaymentReconciler> log) : BackgroundService
+    IOptions<ReconcilerOptions> options, IOptions<PaymentOptions> payments, IOptions<Events.Pricing.PricingOptions> pricing,
+    TimeProvider clock, ILogger<PaymentReconciler> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (pricing.Value.PricePerMinuteUsd > 0)
+            foreach (var n in payments.Value.Enabled.Where(n => string.IsNullOrWhiteSpace(n.RpcUrl)))
+                log.LogWarning("Network {Network} has no RpcUrl: a settlement whose outcome is lost (a facilitator timeout, a gateway " +
+                               "gone mid-settlement with its journal) cannot be settled from the chain and waits for an operator", n.Network);
         var every = TimeSpan.FromSeconds(Math.Max(1, options.Value.IntervalSeconds));
         while (!stoppingToken.IsCancellationRequested)
         {
