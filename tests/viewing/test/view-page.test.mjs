@@ -79,6 +79,11 @@ test('the view page shows the live face, whose mouth moves while it speaks', asy
   await page.waitForTimeout(1000);
   const speakingB = await shot(page);
   await page.screenshot({ path: join(up.dir, 'view-speaking.png') });
+  // The delay is measured over a stretch with no screenshot: capturing the page stalls its compositor, which no
+  // viewer's player sees.
+  await page.evaluate(() => { window.mirrorstagePreviewDelays.length = 0; });
+  await page.waitForTimeout(8000);
+  const delays = await page.evaluate(() => window.mirrorstagePreviewDelays.slice());
   socket.close();
 
   const quiet = meanDifference(quietA, quietB);
@@ -88,9 +93,8 @@ test('the view page shows the live face, whose mouth moves while it speaks', asy
   // must move it clearly more.
   assert.ok(speaking > 1.5 && speaking > 1.5 * quiet, `the mouth barely moved: ${speaking} vs ${quiet} in silence`);
 
-  const delays = await page.evaluate(() => window.mirrorstagePreviewDelays);
   assert.ok(delays.length > 25, `only ${delays.length} frames were measured`);
-  console.log(`preview delay, worker render -> browser presentation, ${delays.length} frames: p50 ${percentile(delays, 0.5).toFixed(0)} ms, p95 ${percentile(delays, 0.95).toFixed(0)} ms`);
+  console.log(`preview delay, worker render -> browser presentation, ${delays.length} frames over 8 s of speech: p50 ${percentile(delays, 0.5).toFixed(0)} ms, p95 ${percentile(delays, 0.95).toFixed(0)} ms`);
   await page.close();
 });
 
