@@ -74,11 +74,12 @@ public sealed class PaymentGate(
         return null;
     }
 
+    /// <summary>Claims, verifies, settles and records a payment that <see cref="PrecheckAsync"/> passed (callers
+    /// ask it first, before their own costly work). A payment recorded or claimed by another request since then is
+    /// caught by the claim itself.</summary>
     public async Task<PaidFor> PayAsync(HttpContext http, PaymentDemand demand, PaymentAttempt attempt, PaidOrder order, CancellationToken ct)
     {
         var key = attempt.Identity.Key;
-        if (await PrecheckAsync(http, demand, attempt, ct) is { } again) return again;
-
         var claim = new PaymentClaim
         {
             Id = key, Network = attempt.Requirement.Network, Payer = attempt.Identity.Payer, Purpose = demand.Purpose,

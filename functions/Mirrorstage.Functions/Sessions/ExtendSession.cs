@@ -39,7 +39,7 @@ public static class ExtendSession
         var paid = price == 0
             ? await ExtendFreeAsync(store, order, clock, ct)
             : paysWithCredits ? await credits.PayAsync(http.Request, demand, order, ct)
-            : await payments.PayAsync(http, demand, attempt!, order, ct);
+            : await payments.PrecheckAsync(http, demand, attempt!, ct) ?? await payments.PayAsync(http, demand, attempt!, order, ct);
 
         if (paid.Response is { } settle) http.Response.Headers[X402Headers.PaymentResponse] = X402Headers.Encode(settle);
         await using var query = store.QuerySession();
