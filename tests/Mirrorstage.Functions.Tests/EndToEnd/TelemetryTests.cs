@@ -29,15 +29,7 @@ public sealed class TelemetryTests
             Assert.NotNull((await LiveRig.ReceiveUntilAsync(socket, "chunk_done", TimeSpan.FromSeconds(20))).Match);
         }
 
-        OtlpReceiver.ReceivedSpan? claim = null, request = null;
-        for (var i = 0; i < 100 && (claim is null || request is null); i++)
-        {
-            await Task.Delay(200);
-            claim = otlp.Spans.FirstOrDefault(s => s.Service == "mirrorstage-worker" && s.Name == "warm_session.claim"
-                                                   && s.Attributes.GetValueOrDefault("mirrorstage.session.id") == rig.SessionId);
-            request = claim is null ? null : otlp.Spans.FirstOrDefault(s => s.Service == "mirrorstage-gateway" && s.TraceId == claim.TraceId
-                && s.Name.StartsWith("POST", StringComparison.Ordinal) && s.Attributes.GetValueOrDefault("mirrorstage.session.id") == rig.SessionId);
-        }
+        var (request, claim) = await otlp.SessionTraceAsync(rig.SessionId, gateway: "mirrorstage-gateway", worker: "mirrorstage-worker");
         Assert.NotNull(claim);
         Assert.NotNull(request);
         // The worker's span hangs under the gateway's producer span, itself under the HTTP request. (Both hosts run

@@ -66,14 +66,7 @@ public sealed class UpTelemetryTests
             Assert.NotNull((await LiveRig.ReceiveUntilAsync(socket, "chunk_done", TimeSpan.FromSeconds(20))).Match);
         }
 
-        OtlpReceiver.ReceivedSpan? claim = null, request = null;
-        for (var i = 0; i < 100 && (claim is null || request is null); i++)
-        {
-            await Task.Delay(200);
-            claim = otlp.Spans.FirstOrDefault(s => s.Name == "warm_session.claim" && s.Attributes.GetValueOrDefault("mirrorstage.session.id") == id);
-            request = claim is null ? null : otlp.Spans.FirstOrDefault(s => s.TraceId == claim.TraceId && s.Name.StartsWith("POST", StringComparison.Ordinal)
-                                                                             && s.Attributes.GetValueOrDefault("mirrorstage.session.id") == id);
-        }
+        var (request, claim) = await otlp.SessionTraceAsync(id);
         Assert.NotNull(claim);
         Assert.NotNull(request);
         // The worker's claim hangs under the gateway's producer span, itself under the paid create's HTTP request.

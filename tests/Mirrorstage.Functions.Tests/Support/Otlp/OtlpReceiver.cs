@@ -68,5 +68,21 @@ public sealed class OtlpReceiver : IAsyncDisposable
             MetricsByService.GetOrAdd(ServiceOf(rm.Resource), _ => new())[m.Name] = true;
     }
 
+    /// <summary>Waits (up to 20 s) for one session's trace: the worker's warm_session.claim and, in the same trace,
+    /// the gateway's POST request, both tagged with the session id. A service name, when given, must be the span's.
+    /// Nulls for what never arrived.</summary>
+    public async Task<(ReceivedSpan? Request, ReceivedSpan? Claim)> SessionTraceAsync(string sessionId, string? gateway = null, string? worker = null)
+    {
+        bool Of(ReceivedSpan s, string? service) => (service is null || s.Service == service) && s.Attributes.GetValueOrDefault("mirrorstage.session.id") == sessionId;
+        ReceivedSpan? claim = null, request = null;
+        for (var i = 0; i < 100 && (claim is null || request is null); i++)
+        {
+            await Task.Delay(200);
+            claim = Spans.FirstOrDefault(s => s.Name == "warm_session.claim" && Of(s, worker));
+            request = claim is null ? null : Spans.FirstOrDefault(s => s.TraceId == claim.TraceId && s.Name.StartsWith("POST", StringComparison.Ordinal) && Of(s, gateway));
+        }
+        return (request, claim);
+    }
+
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
