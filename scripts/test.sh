@@ -17,7 +17,9 @@ dotnet restore --locked-mode Mirrorstage.sln --nologo -v quiet || { echo "restor
 "$here/build-gpu-flavour.sh" >"$log/gpu-flavour.txt" 2>&1; gpu_rc=$?
 tail -n 1 "$log/gpu-flavour.txt"
 
-dotnet test Mirrorstage.sln --nologo --no-restore "$@" 2>&1 | tee "$log/dotnet.txt"
+# A test that makes no progress for 10 minutes is stopped and named (blame), so a hang fails the run instead of
+# outlasting it.
+dotnet test Mirrorstage.sln --nologo --no-restore --blame-hang-timeout 10m --blame-hang-dump-type none "$@" 2>&1 | tee "$log/dotnet.txt"
 dotnet_rc=${PIPESTATUS[0]}
 (cd tests/conformance && node --test --test-concurrency=1 conformance/) 2>&1 | tee "$log/conformance.txt"
 node_rc=${PIPESTATUS[0]}
@@ -38,6 +40,7 @@ echo
 if [ "$failed" -gt 0 ]; then # name what failed last, where a log's tail shows it
   echo "failed:"
   grep -hE -A6 '^\s+Failed [A-Za-z_]+\.[A-Za-z_.]+' "$log/dotnet.txt" | cut -c1-300
+  grep -hE -A1 'inactivity time|The test running when the crash occurred' "$log/dotnet.txt" | sed 's/^\s*/  /'
   grep -hE '^\s*not ok ' "$log/conformance.txt" | sed 's/^\s*/  /'
   [ "$gpu_rc" -eq 0 ] || echo "  the GPU-flavour build (see $log/gpu-flavour.txt)"
 fi

@@ -81,6 +81,25 @@ public class LiveKitPublisherTests
         Assert.Contains("/nonexistent/bin/node", detail);
     }
 
+    [Fact]
+    public async Task A_publisher_that_dies_before_joining_fails_at_once_not_after_the_connect_timeout()
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"crashing-publisher-{Guid.NewGuid():N}.mjs");
+        await File.WriteAllTextAsync(script, "console.error('cannot load the SDK'); process.exit(3);");
+        try
+        {
+            var options = new LiveKitWorkerOptions { PublisherScript = script, ConnectTimeoutSeconds = 60 };
+            var started = DateTime.UtcNow;
+            var (output, failure, detail) = await LiveKitOutput.StartAsync(new LiveKitTarget("ws://127.0.0.1:9", "a.b.c"), options, 64, 64, 25, default)
+                .WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Null(output);
+            Assert.Equal(LiveKitOutput.ConnectFailed, failure);
+            Assert.Contains("cannot load the SDK", detail);
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30), "waited for the connect timeout");
+        }
+        finally { File.Delete(script); }
+    }
+
     /// <summary>Stands in for the face renderer (not what is under test): a flat frame that brightens with the mouth.</summary>
     private sealed class FlatEngine : IRenderEngine
     {

@@ -59,9 +59,7 @@ public sealed class FfmpegOutput : IFrameOutput
         IReadOnlyList<(string Name, string Value)>? connectOptions = null, X264Settings? x264 = null, PreviewFeed? preview = null)
     {
         x264 ??= X264Settings.Default;
-        var fifo = Path.Combine(Path.GetTempPath(), $"mirrorstage-audio-{Guid.NewGuid():N}.pcm");
-        using (var mk = Process.Start(new ProcessStartInfo("mkfifo", fifo) { UseShellExecute = false })!) mk.WaitForExit();
-        if (!File.Exists(fifo)) throw new IOException($"mkfifo {fifo} failed");
+        var fifo = Fifo.Create("mirrorstage-audio", "pcm");
 
         List<string> args =
         [
@@ -79,7 +77,8 @@ public sealed class FfmpegOutput : IFrameOutput
         foreach (var a in args) info.ArgumentList.Add(a);
         var ffmpeg = Process.Start(info) ?? throw new IOException("ffmpeg did not start");
         PipeCapacity.TryGrow(ffmpeg.StandardInput.BaseStream, I420Frame.Length(width, height));
-        // Opening a FIFO for writing blocks until ffmpeg opens it for reading: do it off the caller's thread.
+        // Opening a FIFO for writing blocks until ffmpeg opens it for reading: do it off the caller's thread
+        // (DisposeAsync releases it if ffmpeg never does).
         var audio = Task.Run(() => new FileStream(fifo, FileMode.Open, FileAccess.Write, FileShare.Read, 1 << 16));
         return new FfmpegOutput(ffmpeg, fifo, audio, preview);
     }
@@ -152,6 +151,9 @@ public sealed class FfmpegOutput : IFrameOutput
         }
         finally
         {
+            if (!_audio.IsCompleted) Fifo.Release(_fifo, FileAccess.Write); // ffmpeg died before opening its audio input
+            try { await (await _audio.WaitAsync(TimeSpan.FromSeconds(1))).DisposeAsync(); } // closing twice is harmless
+            catch (Exception e) when (e is IOException or TimeoutException) { /* a broken pipe, or the open never returned */ }
             _ffmpeg.Dispose();
             File.Delete(_fifo);
         }

@@ -43,6 +43,9 @@ public sealed class LiveKitOutput : IFrameOutput
         node.ErrorDataReceived += (_, e) => Keep(e.Data);
         node.BeginOutputReadLine();
         node.BeginErrorReadLine();
+        // A publisher that dies before opening the FIFO (a crash at start) never gives our reader its end of file.
+        node.EnableRaisingEvents = true;
+        node.Exited += (_, _) => Fifo.Release(fifo, FileAccess.Read);
         _pump = PumpAsync();
         _events = Task.Run(ReadEventsAsync);
     }
@@ -63,9 +66,8 @@ public sealed class LiveKitOutput : IFrameOutput
         }
         var problem = await output.JoinedAsync(ct);
         if (problem is null) return (output, null, "");
-        var detail = problem + " " + output.Errors;
-        await output.DisposeAsync();
-        return (null, ConnectFailed, detail.Trim());
+        await output.DisposeAsync(); // the publisher's last words are read once it has exited
+        return (null, ConnectFailed, (problem + " " + output.Errors).Trim());
     }
 
     /// <summary>Starts the publisher and gives it the room; it takes frames at once, joining in the background.</summary>
@@ -73,8 +75,7 @@ public sealed class LiveKitOutput : IFrameOutput
     public static async Task<LiveKitOutput> LaunchAsync(LiveKitTarget target, LiveKitWorkerOptions options, int width, int height, int fps, CancellationToken ct)
     {
         var script = options.ResolvePublisherScript();
-        var fifo = Path.Combine(Path.GetTempPath(), $"mirrorstage-livekit-{Guid.NewGuid():N}.events");
-        using (var mk = Process.Start(new ProcessStartInfo("mkfifo", fifo) { UseShellExecute = false })!) await mk.WaitForExitAsync(ct);
+        var fifo = Fifo.Create("mirrorstage-livekit", "events");
         var info = new ProcessStartInfo(options.NodePath) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(script);
         info.ArgumentList.Add(fifo);
@@ -182,9 +183,6 @@ public sealed class LiveKitOutput : IFrameOutput
             _node.StandardInput.Close(); // EOF: the publisher reports its final counts, leaves the room and exits
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await _node.WaitForExitAsync(wait.Token);
-            // A publisher that died before opening the FIFO leaves our reader waiting for a writer: be that writer.
-            if (!_events.IsCompleted) await using (new FileStream(_fifo, FileMode.Open, FileAccess.Write)) { }
-            await _events.WaitAsync(TimeSpan.FromSeconds(2));
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or TimeoutException or InvalidOperationException)
         {
@@ -192,6 +190,10 @@ public sealed class LiveKitOutput : IFrameOutput
         }
         finally
         {
+            // A publisher that died before opening the FIFO leaves our reader waiting for a writer: release it.
+            if (!_events.IsCompleted) Fifo.Release(_fifo, FileAccess.Read);
+            try { await _events.WaitAsync(TimeSpan.FromSeconds(2)); }
+            catch (TimeoutException) { Keep("events: the reader did not end"); }
             _node.Dispose();
             File.Delete(_fifo);
         }
