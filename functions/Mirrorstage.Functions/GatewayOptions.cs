@@ -16,6 +16,10 @@ public sealed class GatewayOptions
     public string TokenSecret { get; set; } = "";
 
     public string TermsVersion { get; set; } = "2026-11-01";
+
+    /// <summary>Reverse proxies in front of a Kestrel gateway whose X-Forwarded-For and X-Forwarded-Proto are
+    /// believed: addresses or CIDR networks ("10.0.0.0/8", "127.0.0.1"). Empty: those headers are ignored. See ProxyHeaders.</summary>
+    public string[] TrustedProxies { get; set; } = [];
 }
 
 /// <summary>LiveKit output, bound from "Mirrorstage:LiveKit". Enabled when all three are set.</summary>

@@ -35,8 +35,11 @@ public static class GatewayServices
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
             .PostConfigure<IOptions<PricingOptions>>((o, pricing) =>
                 o.TokenSecret = TokenSecret.Resolve(o.TokenSecret, config, paid: pricing.Value.PricePerMinuteUsd > 0))
+            .Validate(o => o.TrustedProxies.All(p => ProxyHeaders.Parse(p) is not null),
+                "Mirrorstage:Gateway:TrustedProxies: each entry must be an IP address or a CIDR network (10.0.0.0/8).")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, TokenSecretValidator>();
+        services.AddProxyHeaders();
         services.AddOptions<LiveKitOptions>().BindConfiguration(LiveKitOptions.Section);
         services.AddOptions<PricingOptions>().BindConfiguration(PricingOptions.Section)
             .Validate(p => p.PricePerMinuteUsd >= 0 && p.MinDurationMinutes >= 1 && p.MinDurationMinutes <= p.DefaultDurationMinutes
@@ -80,6 +83,7 @@ public static class GatewayServices
 
     public static void MapGateway(this WebApplication app)
     {
+        app.UseProxyHeaders(); // Kestrel only: the Functions worker applies its host's forwarding itself
         app.UseGatewayMiddleware();
         app.MapGatewayEndpoints();
     }

@@ -27,6 +27,13 @@ public class StartupValidationTests
     }
 
     [Fact]
+    public async Task A_trusted_proxy_that_is_no_address_or_network_stops_the_gateway_at_start()
+    {
+        var e = await StartupRefusal.OfAsync(new Dictionary<string, string?> { ["Mirrorstage:Gateway:TrustedProxies:0"] = "nginx" });
+        Assert.True(e.ToString().Contains("Mirrorstage:Gateway:TrustedProxies"), e.ToString());
+    }
+
+    [Fact]
     public async Task A_paying_gateway_without_a_writable_payment_journal_stops_at_start()
     {
         var blocked = Path.Combine(Path.GetTempPath(), "ms-journal-" + Guid.NewGuid().ToString("N"));

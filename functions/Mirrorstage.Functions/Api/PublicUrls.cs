@@ -5,8 +5,10 @@ namespace Mirrorstage.Functions.Api;
 /// <summary>The absolute URLs the API hands out.</summary>
 public sealed class PublicUrls(IOptions<GatewayOptions> options, SessionTokens tokens)
 {
+    /// <summary>PublicBaseUrl, or the request's own scheme and host where it is unset (or set empty, as an
+    /// environment variable often is).</summary>
     public string Base(HttpRequest request) =>
-        (options.Value.PublicBaseUrl ?? $"{request.Scheme}://{request.Host}").TrimEnd('/');
+        (Set(options.Value.PublicBaseUrl) ?? $"{request.Scheme}://{request.Host}").TrimEnd('/');
 
     public string Status(HttpRequest request, string id) => $"{Base(request)}/v1/sessions/{id}";
 
@@ -26,7 +28,9 @@ public sealed class PublicUrls(IOptions<GatewayOptions> options, SessionTokens t
 
     /// <summary>ws(s):// base of the worker fleet: WebSocketBaseUrl, else the public base with its scheme swapped.</summary>
     private string WorkerSocketBase(HttpRequest request) =>
-        options.Value.WebSocketBaseUrl?.TrimEnd('/') ?? SwapScheme(Base(request), "https://", "wss://", "http://", "ws://");
+        Set(options.Value.WebSocketBaseUrl)?.TrimEnd('/') ?? SwapScheme(Base(request), "https://", "wss://", "http://", "ws://");
+
+    private static string? Set(string? url) => string.IsNullOrWhiteSpace(url) ? null : url;
 
     private static string SwapScheme(string url, string secureFrom, string secureTo, string plainFrom, string plainTo) =>
         url.StartsWith(secureFrom, StringComparison.OrdinalIgnoreCase) ? secureTo + url[secureFrom.Length..]
