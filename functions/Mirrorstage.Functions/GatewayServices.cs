@@ -34,7 +34,7 @@ public static class GatewayServices
     {
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
             .PostConfigure<IOptions<PricingOptions>>((o, pricing) =>
-                o.TokenSecret = TokenSecret.Resolve(o.TokenSecret, config, paid: pricing.Value.PricePerMinuteUsd > 0))
+                o.TokenSecret = TokenSecret.Resolve(o.TokenSecret, config, paid: pricing.Value.Charges))
             .Validate(o => o.TrustedProxies.All(p => ProxyHeaders.Parse(p) is not null),
                 "Mirrorstage:Gateway:TrustedProxies: each entry must be an IP address or a CIDR network (10.0.0.0/8).")
             .ValidateOnStart();

@@ -54,7 +54,7 @@ public static class TokenSecret
 public sealed class TokenSecretValidator(IOptions<PricingOptions> pricing) : IValidateOptions<GatewayOptions>
 {
     public ValidateOptionsResult Validate(string? name, GatewayOptions options) =>
-        TokenSecret.Problem(options.TokenSecret, pricing.Value.PricePerMinuteUsd > 0) is { } problem
+        TokenSecret.Problem(options.TokenSecret, pricing.Value.Charges) is { } problem
             ? ValidateOptionsResult.Fail(problem)
             : ValidateOptionsResult.Success;
 }

@@ -7,6 +7,10 @@ public sealed class PricingOptions
 
     /// <summary>USD per billable minute; 0 means no payment is asked for.</summary>
     public decimal PricePerMinuteUsd { get; set; }
+
+    /// <summary>Whether sessions are paid for: what a charging gateway needs (payment networks, a shared token
+    /// secret, a writable payment journal, the reconciler) follows from this.</summary>
+    public bool Charges => PricePerMinuteUsd > 0;
     public int FreeMinutes { get; set; } = 5;
     public int DefaultDurationMinutes { get; set; } = 15;
     public int MinDurationMinutes { get; set; } = 10;

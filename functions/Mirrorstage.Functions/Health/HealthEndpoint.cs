@@ -39,7 +39,7 @@ public static class HealthEndpoint
             p.FreeMinutes,
             p.MinDurationMinutes,
             p.DefaultDurationMinutes,
-            p.PricePerMinuteUsd > 0 ? payments.Value.Enabled.Select(n => n.Network).ToList() : [],
+            p.Charges ? payments.Value.Enabled.Select(n => n.Network).ToList() : [],
             fleet.FreeSlots,
             fleet.ScaleOutSlots,
             fleet.EstimatedReadySeconds), Api.AppJson.Options);

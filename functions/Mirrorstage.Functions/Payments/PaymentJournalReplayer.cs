@@ -12,7 +12,7 @@ public sealed class PaymentJournalReplayer(PaymentJournal journal, PaymentFulfil
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (pricing.Value.PricePerMinuteUsd > 0 && payments.Value.Enabled.Any()) await journal.EnsureWritableAsync();
+        if (pricing.Value.Charges && payments.Value.Enabled.Any()) await journal.EnsureWritableAsync();
         await base.StartAsync(cancellationToken);
     }
 

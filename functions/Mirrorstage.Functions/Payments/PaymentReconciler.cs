@@ -24,7 +24,7 @@ public sealed class PaymentReconciler(PaymentClaims claims, ISettlementProbes pr
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (pricing.Value.PricePerMinuteUsd > 0)
+        if (pricing.Value.Charges)
             foreach (var n in payments.Value.Enabled.Where(n => string.IsNullOrWhiteSpace(n.RpcUrl)))
                 log.LogWarning("Network {Network} has no RpcUrl: a settlement whose outcome is lost (a facilitator timeout, a gateway " +
                                "gone mid-settlement with its journal) cannot be settled from the chain and waits for an operator", n.Network);
