@@ -7,14 +7,16 @@ using Mirrorstage.Infrastructure.Http;
 namespace Mirrorstage.GpuWorker.Streaming;
 
 /// <summary>GET /preview/{id}/{file}?share=: the local HLS preview for holders of a share link. The playlist
-/// is rewritten so each segment request carries the share token too.</summary>
+/// is rewritten so each segment request carries the share token too. A replica that does not render the session
+/// fetches the file from the one that does.</summary>
 public static partial class PreviewEndpoint
 {
     [GeneratedRegex(@"^(index\.m3u8|index\d{1,9}\.ts)$")]
     private static partial Regex FileName();
 
     public static void Map(IEndpointRouteBuilder app) => app.MapGet("/preview/{id}/{file}", async (
-        string id, string file, string? share, SessionStore sessions, IOptions<WorkerOptions> options, CancellationToken ct) =>
+        HttpContext http, string id, string file, string? share, SessionStore sessions, IOptions<WorkerOptions> options,
+        Marten.IDocumentStore store, TimeProvider clock, CancellationToken ct) =>
     {
         if (!FileName().IsMatch(file) || id.Length > 64 || id.Contains('/') || id.Contains(".."))
             return ErrorJson.Result(404, "not_found", "No such preview file.");
@@ -24,7 +26,9 @@ public static partial class PreviewEndpoint
 
         var path = Path.Combine(options.Value.PreviewFolder, id, file);
         if (!File.Exists(path))
-            return ErrorJson.Result(404, "preview_not_ready", "The preview has not started yet; retry in a few seconds.");
+            // Rendered by another replica behind the same ingress: fetch the file from it.
+            return await PreviewRelay.TryFetchFromOwnerAsync(http, view, options.Value.WorkerId, store, clock)
+                   ?? ErrorJson.Result(404, "preview_not_ready", "The preview has not started yet; retry in a few seconds.");
         if (file.EndsWith(".ts", StringComparison.Ordinal))
             return Results.File(Path.GetFullPath(path), "video/mp2t");
 

@@ -8,19 +8,12 @@ namespace Mirrorstage.GpuWorker.Streaming;
 /// by message in both directions, until either side closes: any replica behind one ingress accepts it.</summary>
 public static class SocketForwarder
 {
-    public const string ForwardedHeader = "X-Mirrorstage-Forwarded";
-
     /// <summary>Relays this socket request to the replica rendering the session, at the same path and query, when
     /// that is another replica with a live lease. False when it is not (or cannot be reached): the caller answers.</summary>
     public static async Task<bool> TryRelayToOwnerAsync(HttpContext http, SessionView view, string self, IDocumentStore store, TimeProvider clock)
     {
-        if (view is not { Status: SessionStatus.Active, InterruptedAt: null, ClaimedBy: { } owner } || owner == self
-            || http.Request.Headers.ContainsKey(ForwardedHeader) || !http.WebSockets.IsWebSocketRequest)
-            return false;
-        await using var query = store.QuerySession();
-        var lease = await query.LoadAsync<WorkerLease>(owner, http.RequestAborted);
-        if (lease?.InternalUrl is not { } ownerUrl || lease.ExpiresAt <= clock.GetUtcNow()) return false;
-        var ws = ownerUrl.Replace("https://", "wss://").Replace("http://", "ws://").TrimEnd('/');
+        if (!http.WebSockets.IsWebSocketRequest || await OwnerReplica.FindAsync(http, view, self, store, clock) is not { } ownerUrl) return false;
+        var ws = ownerUrl.Replace("https://", "wss://").Replace("http://", "ws://");
         if (!Uri.TryCreate(ws + http.Request.Path + http.Request.QueryString, UriKind.Absolute, out var target)) return false;
         using var upstream = await ConnectAsync(target, http.RequestAborted);
         if (upstream is null) return false;
@@ -32,7 +25,7 @@ public static class SocketForwarder
     private static async Task<ClientWebSocket?> ConnectAsync(Uri target, CancellationToken ct)
     {
         var upstream = new ClientWebSocket();
-        upstream.Options.SetRequestHeader(ForwardedHeader, "1"); // the owner must not forward it again
+        upstream.Options.SetRequestHeader(OwnerReplica.ForwardedHeader, "1"); // the owner must not forward it again
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

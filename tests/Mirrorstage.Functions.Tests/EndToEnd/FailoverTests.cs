@@ -59,6 +59,8 @@ public class FailoverTests
                 Assert.Contains("\"type\":\"init\"", System.Text.Encoding.UTF8.GetString(buffer, 0, first.Count));
             }
 
+            await AssertHlsPreviewIsRelayedAsync(client, workers.ToDictionary(w => w.Key, w => w.Value.Url), gateway);
+
             workers[owner].Process.Kill(); // SIGKILL: no goodbye, no lease release
             var killed = Stopwatch.StartNew();
             var resumed = await WaitForAsync<SessionResumed>(gateway, id, TimeSpan.FromSeconds(30));
@@ -93,6 +95,41 @@ public class FailoverTests
         }
     }
 
+    /// <summary>An HLS session (no output_url, no LiveKit): its playlist and a segment, asked of the replica that
+    /// does not render it, come from the one that does (each replica writes its preview to its own folder).</summary>
+    private static async Task AssertHlsPreviewIsRelayedAsync(HttpClient client, Dictionary<string, string> workers, GatewayFactory gateway)
+    {
+        var created = await JsonAsync(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut))));
+        var id = created["session_id"]!.GetValue<string>();
+        var token = created["token"]!.GetValue<string>();
+        var owner = (await WaitForAsync<SessionActivated>(gateway, id, TimeSpan.FromSeconds(30))).WorkerId;
+        var other = workers.Single(w => w.Key != owner).Value;
+        var share = (await JsonAsync(await client.SendAsync(WithBearer(HttpMethod.Post, $"/v1/sessions/{id}/share", token))))["share_url"]!
+            .GetValue<string>().Split("share=")[1];
+        using var http = new HttpClient();
+        string? playlist = null;
+        for (var i = 0; i < 75 && playlist is null; i++) // the first 2 s segment is written a few seconds in
+        {
+            using var answer = await http.GetAsync($"{other}/preview/{id}/index.m3u8?share={share}");
+            if (answer.IsSuccessStatusCode) playlist = await answer.Content.ReadAsStringAsync();
+            else
+            {
+                Assert.Equal(404, (int)answer.StatusCode); // preview_not_ready until then
+                await Task.Delay(200);
+            }
+        }
+        Assert.NotNull(playlist);
+        Assert.Contains("#EXTM3U", playlist);
+        var segment = playlist.Split('\n').First(l => l.Contains(".ts?share="));
+        using var ts = await http.GetAsync($"{other}/preview/{id}/{segment}");
+        Assert.Equal(200, (int)ts.StatusCode);
+        Assert.Equal("video/mp2t", ts.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0x47, (await ts.Content.ReadAsByteArrayAsync())[0]); // an MPEG-TS sync byte
+        // The owner still checks the share token of a relayed request.
+        Assert.Equal(401, (int)(await http.GetAsync($"{other}/preview/{id}/index.m3u8?share=sh_wrong")).StatusCode);
+        await client.SendAsync(WithBearer(HttpMethod.Delete, $"/v1/sessions/{id}", token));
+    }
+
     private static (Process, string) StartWorker(string id, int port, string database, string queue, string blobs)
     {
         var bin = Path.Combine(TestEnvironment.RepoRoot, "gpu-worker", "Mirrorstage.GpuWorker", "bin", "Debug", "net10.0", "Mirrorstage.GpuWorker");
@@ -109,6 +146,7 @@ public class FailoverTests
             ["Mirrorstage__Worker__WorkerId"] = id,
             ["Mirrorstage__Worker__LeaseSeconds"] = "6", // the default; a 2-core CI machine starting two workers needs the slack
             ["Mirrorstage__Worker__InternalUrl"] = url,
+            ["Mirrorstage__Worker__PreviewFolder"] = Path.Combine(Path.GetTempPath(), $"ms-failover-{id}-{port}-preview"), // each replica its own disk
             ["Mirrorstage__Outputs__AllowPrivateHosts"] = "true", // the local nginx-rtmp
             ["Mirrorstage__Outputs__AllowedPorts"] = TestEnvironment.OutputPorts,
             ["Logging__LogLevel__Default"] = "Warning",
