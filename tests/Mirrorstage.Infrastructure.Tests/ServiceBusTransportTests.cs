@@ -113,7 +113,7 @@ public sealed class ServiceBusTransportTests : IAsyncLifetime
         await using (var queue = new ServiceBusWarmQueue(_client, o))
             await queue.SendAsync(new WarmSession("slow", DateTimeOffset.UtcNow), default);
 
-        // The claim takes three lock durations; without renewal the lock lapses and completing fails.
+        // The claim takes three lock durations (2 s each); without renewal the lock lapses and completing fails.
         var seen = await DrainAsync(o, async _ => { await Task.Delay(TimeSpan.FromSeconds(6)); return WarmOutcome.Done; });
         var q = _broker.Queue(o.QueueName);
         Assert.Equal(["slow"], seen.Select(m => m.SessionId));

@@ -63,7 +63,9 @@ public sealed class ServiceBusWarmReceiver(ServiceBusClient client, QueueOptions
         }
     }
 
-    /// <summary>Renews at half the lock's remaining time until the handler is done.</summary>
+    /// <summary>Renews at a third of the lock's remaining time until the handler is done: the first renewal also
+    /// opens the management link, which takes a while on a busy machine. A renewal that fails for a reason other
+    /// than a lost lock is tried again while the lock holds.</summary>
     private async Task RenewLockAsync(ServiceBusReceivedMessage message, CancellationToken ct)
     {
         try
@@ -71,12 +73,13 @@ public sealed class ServiceBusWarmReceiver(ServiceBusClient client, QueueOptions
             while (true)
             {
                 var left = message.LockedUntil - _clock.GetUtcNow();
-                await Task.Delay(TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 200, left.Ticks / 2)), _clock, ct);
-                await _receiver.RenewMessageLockAsync(message, ct);
+                await Task.Delay(TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 200, left.Ticks / 3)), _clock, ct);
+                try { await _receiver.RenewMessageLockAsync(message, ct); }
+                catch (ServiceBusException e) when (e.Reason != ServiceBusFailureReason.MessageLockLost && message.LockedUntil > _clock.GetUtcNow()) { }
             }
         }
         catch (OperationCanceledException) { }
-        catch (ServiceBusException) { /* lock lost: settling will say so, and the broker redelivers */ }
+        catch (ServiceBusException) { /* lock lost: the broker redelivers it, and settling says so */ }
     }
 
     public ValueTask DisposeAsync() => _receiver.DisposeAsync();
