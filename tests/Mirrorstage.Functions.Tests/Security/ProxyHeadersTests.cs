@@ -1,4 +1,3 @@
-using System.Net;
 using Mirrorstage.Functions.Api;
 using Mirrorstage.Functions.Tests.Support;
 using static Mirrorstage.Functions.Tests.Support.Requests;
@@ -7,19 +6,11 @@ namespace Mirrorstage.Functions.Tests.Security;
 
 /// <summary>The limited gateway of <see cref="LimitedGateway"/> (3 unpaid requests per client IP) behind a proxy
 /// it trusts: the 10.0.0.0/8 network.</summary>
-public sealed class ProxiedGateway() : GatewayFactory(new Dictionary<string, string?>(PaidGateway.Settings)
+public sealed class ProxiedGateway() : AddressedGateway(new Dictionary<string, string?>(LimitedGateway.Limits)
 {
-    ["Mirrorstage:RateLimits:Enabled"] = "true",
-    ["Mirrorstage:RateLimits:UnpaidPerClientIp"] = "3",
-    ["Mirrorstage:RateLimits:WindowSeconds"] = "600",
     ["Mirrorstage:Gateway:TrustedProxies:0"] = "10.0.0.0/8",
     ["Mirrorstage:Gateway:PublicBaseUrl"] = null, // URLs from the request, as the proxy forwards it
-})
-{
-    /// <summary>A connection from this address (a proxy or a client).</summary>
-    public HttpClient From(string ip) =>
-        new(Server.CreateHandler(http => http.Connection.RemoteIpAddress = IPAddress.Parse(ip))) { BaseAddress = new Uri("http://render.test") };
-}
+});
 
 [Collection(GatewayCollection.Name)]
 public class ProxyHeadersTests(ProxiedGateway proxied, LimitedGateway direct) : IClassFixture<ProxiedGateway>, IClassFixture<LimitedGateway>

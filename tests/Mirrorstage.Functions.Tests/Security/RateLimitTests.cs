@@ -5,20 +5,26 @@ using static Mirrorstage.Functions.Tests.Support.Requests;
 
 namespace Mirrorstage.Functions.Tests.Security;
 
-/// <summary>A paying gateway with small fair-use budgets: 3 unpaid requests per client IP, 2 paid per wallet,
-/// 5 paid per client IP.</summary>
-public sealed class LimitedGateway() : GatewayFactory(new Dictionary<string, string?>(PaidGateway.Settings)
-{
-    ["Mirrorstage:RateLimits:Enabled"] = "true",
-    ["Mirrorstage:RateLimits:UnpaidPerClientIp"] = "3",
-    ["Mirrorstage:RateLimits:PaidPerWallet"] = "2",
-    ["Mirrorstage:RateLimits:PaidPerClientIp"] = "5",
-    ["Mirrorstage:RateLimits:WindowSeconds"] = "600",
-})
+/// <summary>A gateway whose clients connect from the addresses the tests choose.</summary>
+public class AddressedGateway(IDictionary<string, string?> settings) : GatewayFactory(settings)
 {
     /// <summary>A client whose requests come from this address.</summary>
     public HttpClient From(string ip) =>
-        new(Server.CreateHandler(http => http.Connection.RemoteIpAddress = IPAddress.Parse(ip))) { BaseAddress = new Uri("https://render.test") };
+        new(Server.CreateHandler(http => http.Connection.RemoteIpAddress = IPAddress.Parse(ip))) { BaseAddress = new Uri("http://render.test") };
+}
+
+/// <summary>A paying gateway with small fair-use budgets: 3 unpaid requests per client IP, 2 paid per wallet,
+/// 5 paid per client IP.</summary>
+public sealed class LimitedGateway() : AddressedGateway(Limits)
+{
+    public static Dictionary<string, string?> Limits => new(PaidGateway.Settings)
+    {
+        ["Mirrorstage:RateLimits:Enabled"] = "true",
+        ["Mirrorstage:RateLimits:UnpaidPerClientIp"] = "3",
+        ["Mirrorstage:RateLimits:PaidPerWallet"] = "2",
+        ["Mirrorstage:RateLimits:PaidPerClientIp"] = "5",
+        ["Mirrorstage:RateLimits:WindowSeconds"] = "600",
+    };
 }
 
 [Collection(GatewayCollection.Name)]
