@@ -25,7 +25,10 @@ public class LiveKitPublisherTests
 
         var output = await LiveKitOutput.LaunchAsync(new LiveKitTarget(url, token), Options, 512, 512, 25, default);
         // Node and the SDK take a moment to load; its first report (once a second) says it is taking frames.
-        for (var i = 0; i < 100 && output.Stats is null; i++) await Task.Delay(100);
+        // Frames sent before it takes them would queue and cross in a burst, so the pacing below waits for it (a busy
+        // 2-core machine can take well over 10 s).
+        for (var i = 0; i < 300 && output.Stats is null; i++) await Task.Delay(100);
+        Assert.True(output.Stats is not null, "the publisher did not start within 30 s: " + output.Errors);
         var timeline = new AudioTimeline(16_000 * 10);
         var tone = Enumerable.Range(0, 16_000).Select(i => (short)(8000 * Math.Sin(i * 2 * Math.PI * 220 / 16_000))).ToArray();
         Assert.True(timeline.TryAppend(tone));
