@@ -53,8 +53,7 @@ public class FunctionMiddlewareTests(LimitedGateway gateway) : IClassFixture<Lim
         var client = verbose.CreateClient();
         var created = await JsonAsync(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut))));
         var (id, token) = (created["session_id"]!.GetValue<string>(), created["token"]!.GetValue<string>());
-        var share = (await JsonAsync(await client.SendAsync(WithBearer(HttpMethod.Post, $"/v1/sessions/{id}/share", token))))["share_url"]!
-            .GetValue<string>().Split("share=")[1];
+        var share = await ShareTokenAsync(client, id, token);
         var adapters = new GatewayFunctions(new GatewayEndpoints(verbose.Services));
         var logs = CapturedLogs.On(verbose.Services);
 

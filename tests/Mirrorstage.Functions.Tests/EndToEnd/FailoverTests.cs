@@ -48,8 +48,7 @@ public class FailoverTests
                 await relayed.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", default);
             }
             // So does the live preview: a viewer reaching the other replica is relayed to the one rendering.
-            var share = (await JsonAsync(await client.SendAsync(WithBearer(HttpMethod.Post, $"/v1/sessions/{id}/share", token))))["share_url"]!
-                .GetValue<string>().Split("share=")[1];
+            var share = await ShareTokenAsync(client, id, token);
             using (var preview = new ClientWebSocket())
             {
                 await preview.ConnectAsync(new Uri($"{workers[survivor].Url.Replace("http://", "ws://")}/preview/{id}/live?share={share}"), default);
@@ -104,8 +103,7 @@ public class FailoverTests
         var token = created["token"]!.GetValue<string>();
         var owner = (await WaitForAsync<SessionActivated>(gateway, id, TimeSpan.FromSeconds(30))).WorkerId;
         var other = workers.Single(w => w.Key != owner).Value;
-        var share = (await JsonAsync(await client.SendAsync(WithBearer(HttpMethod.Post, $"/v1/sessions/{id}/share", token))))["share_url"]!
-            .GetValue<string>().Split("share=")[1];
+        var share = await ShareTokenAsync(client, id, token);
         using var http = new HttpClient();
         string? playlist = null;
         for (var i = 0; i < 75 && playlist is null; i++) // the first 2 s segment is written a few seconds in

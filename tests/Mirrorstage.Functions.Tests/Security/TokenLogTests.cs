@@ -25,8 +25,7 @@ public class TokenLogTests
 
         var created = await JsonAsync(await client.SendAsync(CreateSession(SessionForm(TestImages.Astronaut))));
         var (id, token) = (created["session_id"]!.GetValue<string>(), created["token"]!.GetValue<string>());
-        var share = (await JsonAsync(await client.SendAsync(WithBearer(HttpMethod.Post, $"/v1/sessions/{id}/share", token))))["share_url"]!
-            .GetValue<string>().Split("share=")[1];
+        var share = await ShareTokenAsync(client, id, token);
         Assert.Equal(200, (int)(await client.GetAsync($"/v1/view/{id}?share={share}")).StatusCode);
         await client.GetAsync($"/v1/view/{id}?share=sh_wrong_{Guid.NewGuid():N}");
 

@@ -64,6 +64,11 @@ public static class Requests
     public static async Task<JsonObject> JsonAsync(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonObject>())!;
 
+    /// <summary>A new share link's token (POST /v1/sessions/{id}/share with the session's token).</summary>
+    public static async Task<string> ShareTokenAsync(HttpClient client, string id, string token) =>
+        (await JsonAsync(await client.SendAsync(WithBearer(HttpMethod.Post, $"/v1/sessions/{id}/share", token))))["share_url"]!
+            .GetValue<string>().Split("share=")[1];
+
     /// <summary>Asserts the documented status and error code, and shows the body when they differ.</summary>
     public static async Task AssertErrorAsync(HttpResponseMessage response, int status, string code)
     {
