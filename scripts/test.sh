@@ -21,13 +21,17 @@ tail -n 1 "$log/gpu-flavour.txt"
 # outlasting it.
 dotnet test Mirrorstage.sln --nologo --no-restore --blame-hang-timeout 10m --blame-hang-dump-type none "$@" 2>&1 | tee "$log/dotnet.txt"
 dotnet_rc=${PIPESTATUS[0]}
-(cd tests/conformance && node --test --test-concurrency=1 --test-timeout=600000 conformance/) 2>&1 | tee "$log/conformance.txt"
-node_rc=${PIPESTATUS[0]}
+# A Node suite (folder, its test folder), one test at a time; a test that runs past 10 minutes fails.
+node_suite() { (cd "$1" && MIRRORSTAGE_PG_PORT="$MS_PG_PORT" node --test --test-concurrency=1 --test-timeout=600000 "$2"); }
+: >"$log/conformance.txt"
+node_rc=0
+node_suite tests/conformance conformance/ 2>&1 | tee -a "$log/conformance.txt"
+node_rc=$(( node_rc | PIPESTATUS[0] ))
 # LiveKit tokens (official TokenVerifier) and the view page in headless Chromium, against `mirrorstage up`;
 # the avatar convention against LiveKit Agents' own sender code.
-(cd tests/viewing && MIRRORSTAGE_PG_PORT="$MS_PG_PORT" node --test --test-concurrency=1 --test-timeout=600000 test/) 2>&1 | tee -a "$log/conformance.txt"
+node_suite tests/viewing test/ 2>&1 | tee -a "$log/conformance.txt"
 node_rc=$(( node_rc | PIPESTATUS[0] ))
-(cd integrations/livekit-agents && MIRRORSTAGE_PG_PORT="$MS_PG_PORT" node --test --test-concurrency=1 --test-timeout=600000 test/) 2>&1 | tee -a "$log/conformance.txt"
+node_suite integrations/livekit-agents test/ 2>&1 | tee -a "$log/conformance.txt"
 node_rc=$(( node_rc | PIPESTATUS[0] ))
 bash examples/run.sh 2>&1 | tee -a "$log/conformance.txt" # the Python example clients (Debian's httpx, websockets)
 node_rc=$(( node_rc | PIPESTATUS[0] ))
